@@ -1,0 +1,46 @@
+/**
+ * The yargs app: global flags, strict parsing, and every command group
+ * registered by explicit import. Command modules are small; what they need
+ * from the network or the disk they import when they run.
+ */
+import yargs from 'yargs/yargs';
+import type { Argv } from 'yargs';
+import { withGlobalFlags } from './context';
+import { UsageError } from '../internal/errdefs';
+import { VERSION } from './build-info';
+import versionCommand from './version';
+import infoCommand from './info';
+import namespacesCommand from './namespaces';
+import pluginsCommand from './plugins';
+import deprecationsCommand from './deprecations';
+
+/** Build the parser for one invocation. */
+export function buildApp(args: string[]): Argv {
+  const app = yargs(args)
+    .scriptName('ctrx')
+    .usage('ctrx [global options] command [command options] [arguments...]\n\nA debugging client for containerd: ctr\'s commands over containerd\'s gRPC API.')
+    .parserConfiguration({
+      // Repeatable flags (--label a --label b) collect into arrays, and an array
+      // flag takes one value at a time, as ctr's slice flags do.
+      'duplicate-arguments-array': true,
+      'greedy-arrays': false,
+      'strip-aliased': true,
+      'camel-case-expansion': false,
+      'boolean-negation': false,
+    })
+    .strict()
+    .help('help')
+    .alias('help', 'h')
+    .version('version', 'Print the version', `ctrx ${VERSION}`)
+    .alias('version', 'v')
+    .wrap(Math.min(120, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new UsageError(msg);
+    });
+  withGlobalFlags(app);
+  for (const cmd of [pluginsCommand, versionCommand, namespacesCommand, infoCommand, deprecationsCommand]) {
+    app.command(cmd as never);
+  }
+  return app.demandCommand(1, 'no command given; see ctrx --help');
+}
