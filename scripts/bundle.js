@@ -27,4 +27,6 @@ esbuild.buildSync({
   define: { CTRX_REVISION: JSON.stringify(revision) },
   logLevel: 'warning',
 });
+// A cache made for an older bundle would be rejected anyway; drop it now.
+require('fs').rmSync(path.join(root, 'dist', 'ctrx.js.cache'), { force: true });
 console.log('bundle: dist/ctrx.js');

@@ -1,0 +1,2 @@
+/** placeholder until the daemon rig lands */
+export async function stopAllFromRegistry(): Promise<void> {}
