@@ -36,11 +36,19 @@ export function buildApp(args: string[]): Argv {
     .wrap(Math.min(120, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
-      throw new UsageError(msg);
+      const text = usageMessage(msg);
+      throw text.startsWith("incorrect usage") ? new Error(text) : new UsageError(text);
     });
   withGlobalFlags(app);
   for (const cmd of [pluginsCommand, versionCommand, namespacesCommand, infoCommand, deprecationsCommand]) {
     app.command(cmd as never);
   }
   return app.demandCommand(1, 'no command given; see ctrx --help');
+}
+
+// yargs's wording, in ctr's terms.
+function usageMessage(msg: string): string {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (unknown) return `incorrect usage: unknown command, flag or argument ${unknown[1].split(', ').map((a) => JSON.stringify(a)).join(', ')}; see --help`;
+  return msg;
 }

@@ -12,6 +12,7 @@ export interface GroupSpec {
 
 /** A yargs module for a group; without a verb it prints the group's help, as ctr does. */
 export function defineGroup(spec: GroupSpec): CommandModule {
+  let parser: Argv | undefined;
   return {
     command: spec.command,
     aliases: spec.aliases,
@@ -19,12 +20,12 @@ export function defineGroup(spec: GroupSpec): CommandModule {
     builder: (y: Argv) => {
       let g = spec.flags ? spec.flags(y) : y;
       for (const v of spec.verbs) g = g.command(v);
+      parser = g;
       return g;
     },
     handler: () => {
-      // Reached only when no verb was given.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      void 0;
+      // Reached only when no verb was given: show the group's verbs, as ctr does.
+      parser?.showHelp('log');
     },
   };
 }

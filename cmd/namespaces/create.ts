@@ -6,7 +6,7 @@ import { UsageError } from '../../internal/errdefs';
 type Args = GlobalArgs & { name?: string; labels?: string[] };
 
 const command: CommandModule<GlobalArgs, Args> = {
-  command: 'create <name> [labels..]',
+  command: 'create [name] [labels..]',
   aliases: ['c'],
   describe: 'Create a new namespace',
   builder: (y) => y.positional('name', { type: 'string' }).positional('labels', { type: 'string', array: true }),

@@ -6,7 +6,7 @@ import { UsageError } from '../../internal/errdefs';
 type Args = GlobalArgs & { name?: string; labels?: string[] };
 
 const command: CommandModule<GlobalArgs, Args> = {
-  command: 'label <name> [labels..]',
+  command: 'label [name] [labels..]',
   describe: 'Set and clear labels for a namespace',
   builder: (y) => y.positional('name', { type: 'string' }).positional('labels', { type: 'string', array: true }),
   handler: async (argv) => {
