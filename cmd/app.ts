@@ -8,11 +8,35 @@ import type { Argv } from 'yargs';
 import { withGlobalFlags } from './context';
 import { UsageError } from '../internal/errdefs';
 import { VERSION } from './build-info';
-import versionCommand from './version';
-import infoCommand from './info';
-import namespacesCommand from './namespaces';
 import pluginsCommand from './plugins';
+import versionCommand from './version';
+import containersCommand from './containers';
+import contentCommand from './content';
+import eventsCommand from './events';
+import imagesCommand from './images';
+import leasesCommand from './leases';
+import namespacesCommand from './namespaces';
+import pprofCommand from './pprof';
+import runCommand from './run';
+import snapshotsCommand from './snapshots';
+import tasksCommand from './tasks';
+import installCommand from './install';
+import ociCommand from './oci';
+import sandboxesCommand from './sandboxes';
+import infoCommand from './info';
 import deprecationsCommand from './deprecations';
+import shimCommand from './shim';
+import apiCommand from './api';
+import shellCommand from './shell';
+import completionCommand from './completion';
+
+// ctr's top-level order (app/main.go), then what ctrx adds.
+const COMMANDS = [
+  pluginsCommand, versionCommand, containersCommand, contentCommand, eventsCommand, imagesCommand,
+  leasesCommand, namespacesCommand, pprofCommand, runCommand, snapshotsCommand, tasksCommand,
+  installCommand, ociCommand, sandboxesCommand, infoCommand, deprecationsCommand, shimCommand,
+  apiCommand, shellCommand, completionCommand,
+];
 
 /** Build the parser for one invocation. */
 export function buildApp(args: string[]): Argv {
@@ -40,9 +64,7 @@ export function buildApp(args: string[]): Argv {
       throw text.startsWith("incorrect usage") ? new Error(text) : new UsageError(text);
     });
   withGlobalFlags(app);
-  for (const cmd of [pluginsCommand, versionCommand, namespacesCommand, infoCommand, deprecationsCommand]) {
-    app.command(cmd as never);
-  }
+  for (const cmd of COMMANDS) app.command(cmd as never);
   return app.demandCommand(1, 'no command given; see ctrx --help');
 }
 
