@@ -8,6 +8,8 @@ const { execSync } = require('child_process');
 const esbuild = require('esbuild');
 
 const root = path.join(__dirname, '..');
+// CTRX_DIST lets several work trees' builds coexist (default: dist/).
+const outDir = path.resolve(root, process.env.CTRX_DIST || 'dist');
 let revision = '';
 try {
   revision = execSync('git rev-parse --short HEAD', { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
@@ -17,7 +19,7 @@ try {
 
 esbuild.buildSync({
   entryPoints: [path.join(root, 'cmd', 'main.ts')],
-  outfile: path.join(root, 'dist', 'ctrx.js'),
+  outfile: path.join(outDir, 'ctrx.js'),
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -28,5 +30,5 @@ esbuild.buildSync({
   logLevel: 'warning',
 });
 // A cache made for an older bundle would be rejected anyway; drop it now.
-require('fs').rmSync(path.join(root, 'dist', 'ctrx.js.cache'), { force: true });
-console.log('bundle: dist/ctrx.js');
+require('fs').rmSync(path.join(outDir, 'ctrx.js.cache'), { force: true });
+console.log(`bundle: ${path.relative(root, path.join(outDir, 'ctrx.js'))}`);
