@@ -159,6 +159,14 @@ describe.each(LINES)('containerd %s', (line) => {
     });
   });
 
+  it('reports an unknown runtime with the daemon\'s own words, as ctr does', () => {
+    if (!isTwo(d)) return expect(ctrxOn(d, ['plugins', 'inspect-runtime', '--runtime', 'io.containerd.nope.v1']).code).toBe(1);
+    const r = ctrxOn(d, ['plugins', 'inspect-runtime', '--runtime', 'io.containerd.nope.v1']);
+    const theirs = ctr(d, ['plugins', 'inspect-runtime', '--runtime', 'io.containerd.nope.v1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(theirs.stderr.replace(/^ctr: /, 'ctrx: '));
+  });
+
   describe('info and deprecations', () => {
     it('prints the server info', () => {
       const r = ctrxOn(d, ['info']);
