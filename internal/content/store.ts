@@ -13,6 +13,10 @@ const SVC = 'containerd.services.content.v1.Content' as const;
 
 /** The Go client splits writes into DefaultMaxSendMsgSize>>1 (8 MiB); so do we, less a margin for the envelope. */
 export const WRITE_CHUNK_BYTES = (8 << 20) - 64 * 1024;
+/** Writes are gathered into messages of about this size. */
+export const COALESCE_BYTES = 1 << 20;
+/** WRITE messages sent before waiting for the daemon's acknowledgements. */
+export const MAX_WRITES_IN_FLIGHT = 4;
 /** Size of each Content.Read request window. */
 export const READ_CHUNK_BYTES = 1 << 20;
 
@@ -101,7 +105,34 @@ export async function writeBlob(client: Client, source: Buffer | AsyncIterable<B
     const stat = await next();
     let resumeAt = Number(stat.offset);
     const hash = createHash('sha256');
+    // offset: bytes the daemon has acknowledged; sent: bytes handed to the stream.
     let offset = 0;
+    let sent = 0;
+    let inFlight = 0;
+    const awaitAck = async () => {
+      const ack = await next();
+      inFlight--;
+      offset = Number(ack.offset);
+      opts.onProgress?.(offset);
+    };
+    // Small source pieces (an HTTP body arrives in 16-64 KiB reads) are gathered
+    // into messages of up to COALESCE_BYTES, and a few messages are kept in
+    // flight: one round trip per tiny write would make ingest latency-bound.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (!pendingBytes) return;
+      const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      for (let i = 0; i < data.length; i += WRITE_CHUNK_BYTES) {
+        const part = data.subarray(i, i + WRITE_CHUNK_BYTES);
+        await call.send({ action: 'WRITE', ref: opts.ref, offset: String(sent), data: part });
+        sent += part.length;
+        inFlight++;
+        while (inFlight >= MAX_WRITES_IN_FLIGHT) await awaitAck();
+      }
+    };
     const chunks: Iterable<Buffer | Uint8Array> | AsyncIterable<Buffer | Uint8Array> = Buffer.isBuffer(source) ? [source] : source;
     for await (const piece of chunks) {
       let buf = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
@@ -111,17 +142,17 @@ export async function writeBlob(client: Client, source: Buffer | AsyncIterable<B
         const skip = Math.min(resumeAt, buf.length);
         buf = buf.subarray(skip);
         resumeAt -= skip;
+        sent += skip;
         offset += skip;
         if (!buf.length) continue;
       }
-      for (let i = 0; i < buf.length; i += WRITE_CHUNK_BYTES) {
-        const part = buf.subarray(i, i + WRITE_CHUNK_BYTES);
-        await call.send({ action: 'WRITE', ref: opts.ref, offset: String(offset), data: part });
-        const ack = await next();
-        offset = Number(ack.offset);
-        opts.onProgress?.(offset);
-      }
+      // The source may reuse its buffer after yielding: keep a copy.
+      pending.push(Buffer.from(buf));
+      pendingBytes += buf.length;
+      if (pendingBytes >= COALESCE_BYTES) await flush();
     }
+    await flush();
+    while (inFlight > 0) await awaitAck();
     const digest = `sha256:${hash.digest('hex')}`;
     if (opts.expected && opts.expected !== digest) {
       throw new Error(`content write ${opts.ref}: unexpected digest ${digest}, expected ${opts.expected}`);
@@ -130,7 +161,8 @@ export async function writeBlob(client: Client, source: Buffer | AsyncIterable<B
       throw new Error(`content write ${opts.ref}: unexpected size ${offset}, expected ${opts.size}`);
     }
     try {
-      await call.send({ action: 'COMMIT', ref: opts.ref, total: String(offset), expected: opts.expected || digest, labels: opts.labels ?? {} });
+      // The offset must be sent: a COMMIT at offset 0 makes the daemon truncate the ingest first.
+      await call.send({ action: 'COMMIT', ref: opts.ref, total: String(offset), offset: String(offset), expected: opts.expected || digest, labels: opts.labels ?? {} });
       await next();
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
