@@ -5,7 +5,8 @@
  */
 import yargs from 'yargs/yargs';
 import type { Argv } from 'yargs';
-import { withGlobalFlags } from './context';
+import { normalizeArgs, withGlobalFlags } from './context';
+import { haltAtFirstPositional } from '../internal/container-flags';
 import { UsageError } from '../internal/errdefs';
 import { VERSION } from './build-info';
 import pluginsCommand from './plugins';
@@ -28,19 +29,19 @@ import deprecationsCommand from './deprecations';
 import shimCommand from './shim';
 import apiCommand from './api';
 import shellCommand from './shell';
-import completionCommand from './completion';
+import completionCommand, { completeCommand } from './completion';
 
 // ctr's top-level order (app/main.go), then what ctrx adds.
 const COMMANDS = [
   pluginsCommand, versionCommand, containersCommand, contentCommand, eventsCommand, imagesCommand,
   leasesCommand, namespacesCommand, pprofCommand, runCommand, snapshotsCommand, tasksCommand,
   installCommand, ociCommand, sandboxesCommand, infoCommand, deprecationsCommand, shimCommand,
-  apiCommand, shellCommand, completionCommand,
+  apiCommand, shellCommand, completionCommand, completeCommand,
 ];
 
 /** Build the parser for one invocation. */
 export function buildApp(args: string[]): Argv {
-  const app = yargs(args)
+  const app = yargs(normalizeArgs(haltAtFirstPositional(args)))
     .scriptName('ctrx')
     .usage('ctrx [global options] command [command options] [arguments...]\n\nA debugging client for containerd: ctr\'s commands over containerd\'s gRPC API.')
     .parserConfiguration({

@@ -4,30 +4,81 @@
  * the channel is always closed and the deadline covers the whole command.
  */
 import type { Argv } from 'yargs';
-import type { Client } from '../internal/client/client';
+import type { Client, CallTracer } from '../internal/client/client';
 import { UsageError } from '../internal/errdefs';
 import { parseDuration } from '../internal/util/duration';
 
 export const DEFAULT_ADDRESS = '/run/containerd/containerd.sock';
 export const DEFAULT_NAMESPACE = 'default';
 
-/** The global flags, as ctr names them. */
+/** The global flags, as ctr names them (and ctrx's own: --trace, --lease). */
 export interface GlobalArgs {
   address: string;
   namespace: string;
   timeout: string;
   'connect-timeout': string;
   debug: boolean;
+  trace?: boolean;
+  'trace-format'?: string;
+  lease?: string;
+}
+
+/**
+ * A running `ctrx shell`: the client its commands share, and the global flags
+ * it was started with (the defaults of every command line).
+ */
+export interface Session {
+  client: Client;
+  defaults: Partial<Pick<GlobalArgs, 'address' | 'namespace' | 'timeout' | 'connect-timeout' | 'debug' | 'trace' | 'trace-format' | 'lease'>>;
+  /** The client of the command that runs now (for Ctrl-C). */
+  current?: Client;
+}
+
+let session: Session | undefined;
+
+/** Make withClient hand out clients over the session's connection (undefined ends it). */
+export function setSession(s: Session | undefined): void {
+  session = s;
+}
+
+/** The running shell session, if any. */
+export function currentSession(): Session | undefined {
+  return session;
+}
+
+let lastArgs: string[] = [];
+
+/** The arguments of the command line being run, as given (before yargs; for `__complete`). */
+export function rawArgs(): string[] {
+  return lastArgs;
+}
+
+/**
+ * Arguments as yargs should see them: `--trace=FORMAT` becomes `--trace
+ * --trace-format=FORMAT`, so that a bare `--trace` never takes the command
+ * word as its value. Nothing after `--` is touched.
+ */
+export function normalizeArgs(args: readonly string[]): string[] {
+  lastArgs = [...args];
+  const out: string[] = [];
+  let rest = false;
+  for (const a of args) {
+    if (!rest && a.startsWith('--trace=')) out.push('--trace', `--trace-format=${a.slice('--trace='.length)}`);
+    else out.push(a);
+    if (a === '--') rest = true;
+  }
+  return out;
 }
 
 /** Register the global flags on the app (they are accepted before or after the command word). */
 export function withGlobalFlags<T>(y: Argv<T>) {
+  const d = session?.defaults ?? {};
   return y
     .option('address', {
       alias: 'a',
       type: 'string',
       global: true,
-      default: process.env.CONTAINERD_ADDRESS || DEFAULT_ADDRESS,
+      default: d.address ?? (process.env.CONTAINERD_ADDRESS || DEFAULT_ADDRESS),
       defaultDescription: `"${DEFAULT_ADDRESS}", env $CONTAINERD_ADDRESS`,
       describe: "Address for containerd's GRPC server",
     })
@@ -35,13 +86,21 @@ export function withGlobalFlags<T>(y: Argv<T>) {
       alias: 'n',
       type: 'string',
       global: true,
-      default: process.env.CONTAINERD_NAMESPACE || DEFAULT_NAMESPACE,
+      default: d.namespace ?? (process.env.CONTAINERD_NAMESPACE || DEFAULT_NAMESPACE),
       defaultDescription: `"${DEFAULT_NAMESPACE}", env $CONTAINERD_NAMESPACE`,
       describe: 'Namespace to use with commands',
     })
-    .option('timeout', { type: 'string', global: true, default: '0s', describe: 'Total timeout for ctrx commands' })
-    .option('connect-timeout', { type: 'string', global: true, default: '0s', describe: 'Timeout for connecting to containerd' })
-    .option('debug', { type: 'boolean', global: true, default: false, describe: 'Enable debug output (stack traces on errors)' });
+    .option('timeout', { type: 'string', global: true, default: d.timeout ?? '0s', describe: 'Total timeout for ctrx commands' })
+    .option('connect-timeout', { type: 'string', global: true, default: d['connect-timeout'] ?? '0s', describe: 'Timeout for connecting to containerd' })
+    .option('debug', { type: 'boolean', global: true, default: d.debug ?? false, describe: 'Enable debug output (stack traces on errors)' })
+    .option('trace', {
+      type: 'boolean',
+      global: true,
+      default: d.trace ?? false,
+      describe: 'Show every RPC on stderr: method, metadata, request, response, status, duration (--trace=json for JSON lines)',
+    })
+    .option('trace-format', { type: 'string', global: true, hidden: true, choices: ['text', 'json'], default: d['trace-format'] ?? 'text' })
+    .option('lease', { type: 'string', global: true, default: d.lease, describe: 'Send this lease (containerd-lease) with every call' });
 }
 
 function durationFlag(name: string, value: string): number {
@@ -52,17 +111,39 @@ function durationFlag(name: string, value: string): number {
   }
 }
 
-/** Open the command's client, run fn, and close the client whatever happens. */
+/**
+ * Open the command's client, run fn, and close the client whatever happens.
+ * In a shell session the client shares the session's connection (unless the
+ * command names another address) and closing it leaves the connection open.
+ */
 export async function withClient<T>(argv: GlobalArgs, fn: (client: Client) => Promise<T>): Promise<T> {
   const timeoutMs = durationFlag('timeout', argv.timeout);
   const connectTimeoutMs = durationFlag('connect-timeout', argv['connect-timeout']);
-  const { Client } = await import('../internal/client/client');
-  const client = new Client({ address: argv.address, namespace: argv.namespace, timeoutMs, connectTimeoutMs });
+  const tracer = argv.trace ? await traceFor(argv['trace-format']) : undefined;
+  const opts = { namespace: argv.namespace, timeoutMs, connectTimeoutMs, lease: argv.lease || undefined, tracer };
+  let client: Client;
+  const s = session;
+  if (s && s.client.address === argv.address) {
+    client = s.client.derive(opts);
+    s.current = client;
+  } else {
+    const { Client } = await import('../internal/client/client');
+    client = new Client({ address: argv.address, ...opts });
+  }
   try {
     return await fn(client);
   } finally {
+    if (s?.current === client) s.current = undefined;
     client.close();
   }
+}
+
+async function traceFor(format: string | undefined): Promise<CallTracer> {
+  if (format !== undefined && format !== 'text' && format !== 'json') {
+    throw new UsageError(`invalid value ${JSON.stringify(format)} for flag --trace: want --trace, --trace=text or --trace=json`);
+  }
+  const { createTracer } = await import('../internal/trace/tracer');
+  return createTracer({ format: format === 'json' ? 'json' : 'text' });
 }
 
 /** Write text to stdout (buffered by Node; main waits for it to drain). */

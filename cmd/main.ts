@@ -17,7 +17,8 @@ export async function run(args: string[]): Promise<number> {
   }
 }
 
-function report(err: unknown, debug: boolean): number {
+/** Print a command's failure as one line on stderr (and the stack with --debug); returns the exit code. */
+export function report(err: unknown, debug: boolean): number {
   if (err instanceof ExitError) {
     if (err.message) process.stderr.write(`ctrx: ${err.message}\n`);
     return err.exitCode;

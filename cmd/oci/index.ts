@@ -1,9 +1,9 @@
-/** `ctrx oci`: placeholder until its verbs land. */
+/** `ctrx oci`: OCI tools. */
 import { defineGroup } from '../group';
+import spec from './spec';
 
 export default defineGroup({
   command: 'oci',
-  
   describe: 'OCI tools',
-  verbs: [],
+  verbs: [spec],
 });

@@ -55,8 +55,14 @@ export interface CallOptions {
   lease?: string | null;
 }
 
-/** What a tracer hears about a call. */
+/**
+ * What a tracer hears about a call, in wire order: `start` (metadata), one
+ * `send` per message written (the request of a unary or server-streaming call
+ * too), one `receive` per message read off the wire, and one `end` with the
+ * status, whether the call finished, failed or was cancelled.
+ */
 export interface CallEvent {
+  /** The call's path, /<service>/<method>. */
   method: string;
   kind: 'unary' | 'server' | 'client' | 'bidi';
   metadata: Record<string, string>;
@@ -64,6 +70,17 @@ export interface CallEvent {
   message?: unknown;
   error?: RpcError;
   elapsedMs?: number;
+  /** Numbers calls of one client from 1, to tell concurrent calls apart. */
+  id?: number;
+  service?: string;
+  methodName?: string;
+  /** The proto message types of the request and the response. */
+  requestType?: string;
+  responseType?: string;
+  /** Encoded size of the message (send, receive). */
+  bytes?: number;
+  /** The gRPC status code at `end` (0 for OK). */
+  code?: number;
 }
 export type CallTracer = (event: CallEvent) => void;
 
@@ -81,8 +98,25 @@ export interface DuplexStream<Q, R> extends AsyncIterable<R> {
 
 interface MethodDef {
   path: string;
+  service: string;
+  name: string;
   requestType: string;
   responseType: string;
+}
+
+/** What a client shares with the clients derived from it: the channel and its bookkeeping. */
+interface Shared {
+  grpcClient: grpc.Client;
+  methods: Map<string, MethodDef>;
+}
+
+/** The per-call state a tracer needs. */
+interface CallTrace {
+  id: number;
+  def: MethodDef;
+  kind: CallEvent['kind'];
+  started: number;
+  ended: boolean;
 }
 
 /** A containerd connection scoped to one command. */
@@ -90,31 +124,57 @@ export class Client {
   readonly address: string;
   namespace: string;
   lease?: string;
-  private readonly grpcClient: grpc.Client;
+  private readonly shared: Shared;
+  private readonly owner: boolean;
   private readonly deadline: number;
   private readonly connectTimeoutMs: number;
   private connected?: Promise<void>;
-  private readonly methods = new Map<string, MethodDef>();
   private readonly tracer?: CallTracer;
+  private readonly active = new Set<grpc.Call | { cancel(): void }>();
+  // Trace numbers count the calls of one command (one client), from 1.
+  private nextCallId = 1;
 
-  constructor(opts: ClientOptions) {
+  constructor(opts: ClientOptions, parent?: Client) {
     this.address = opts.address;
     this.namespace = opts.namespace;
     this.lease = opts.lease;
     this.tracer = opts.tracer;
     this.deadline = opts.timeoutMs ? Date.now() + opts.timeoutMs : Infinity;
     this.connectTimeoutMs = opts.connectTimeoutMs || DEFAULT_CONNECT_TIMEOUT_MS;
-    this.grpcClient = new grpc.Client(grpcTarget(opts.address), grpc.credentials.createInsecure(), {
-      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-      // containerd's server allows keepalive pings no more often than every 5 minutes.
-      'grpc.keepalive_time_ms': 0x7fffffff,
-    });
+    this.owner = !parent;
+    this.shared = parent
+      ? parent.shared
+      : {
+          grpcClient: new grpc.Client(grpcTarget(opts.address), grpc.credentials.createInsecure(), {
+            'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+            'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+            // containerd's server allows keepalive pings no more often than every 5 minutes.
+            'grpc.keepalive_time_ms': 0x7fffffff,
+          }),
+          methods: new Map(),
+        };
   }
 
-  /** Close the channel. */
+  private get grpcClient(): grpc.Client {
+    return this.shared.grpcClient;
+  }
+
+  /**
+   * A client for one command over this client's channel (the shell's): its own
+   * namespace, lease, deadline and tracer. Closing it leaves the channel open.
+   */
+  derive(opts: Omit<ClientOptions, 'address'>): Client {
+    return new Client({ ...opts, address: this.address }, this);
+  }
+
+  /** Cancel every call of this client that is still running (the shell's Ctrl-C). */
+  cancelAll(): void {
+    for (const c of [...this.active]) c.cancel();
+  }
+
+  /** Close the channel (a derived client leaves its parent's channel open). */
   close(): void {
-    this.grpcClient.close();
+    if (this.owner) this.grpcClient.close();
   }
 
   /**
@@ -156,7 +216,7 @@ export class Client {
 
   private method(service: string, method: string): MethodDef {
     const key = `${service}/${method}`;
-    let def = this.methods.get(key);
+    let def = this.shared.methods.get(key);
     if (!def) {
       const svc = serviceType(service);
       const m = svc.methods[method] as protobuf.Method | undefined;
@@ -164,10 +224,12 @@ export class Client {
       m.resolve();
       def = {
         path: `/${service}/${method}`,
+        service,
+        name: method,
         requestType: m.resolvedRequestType!.fullName.slice(1),
         responseType: m.resolvedResponseType!.fullName.slice(1),
       };
-      this.methods.set(key, def);
+      this.shared.methods.set(key, def);
     }
     return def;
   }
@@ -184,15 +246,64 @@ export class Client {
     return { deadline: opts.noDeadline ? Infinity : this.deadline };
   }
 
-  private codec(def: MethodDef) {
+  // With a tracer, the codec reports each message as it goes on or comes off
+  // the wire, with its encoded size: the order the daemon sees.
+  private codec(def: MethodDef, t?: CallTrace) {
+    if (!t) {
+      return {
+        serialize: (v: object) => encode(def.requestType, v),
+        deserialize: (b: Buffer) => decode(def.responseType, b),
+      };
+    }
     return {
-      serialize: (v: object) => encode(def.requestType, v),
-      deserialize: (b: Buffer) => decode(def.responseType, b),
+      serialize: (v: object) => {
+        const b = encode(def.requestType, v);
+        // What went on the wire, read back: the tracer shows the bytes' meaning, not the caller's object.
+        this.emit(t, 'send', { message: decode(def.requestType, b), bytes: b.length });
+        return b;
+      },
+      deserialize: (b: Buffer) => {
+        const m = decode(def.responseType, b);
+        this.emit(t, 'receive', { message: m, bytes: b.length });
+        return m;
+      },
     };
   }
 
-  private trace(ev: CallEvent): void {
-    if (this.tracer) this.tracer(ev);
+  private startTrace(def: MethodDef, kind: CallEvent['kind'], md: grpc.Metadata): CallTrace | undefined {
+    if (!this.tracer) return undefined;
+    const t: CallTrace = { id: this.nextCallId++, def, kind, started: performance.now(), ended: false };
+    this.emit(t, 'start', { metadata: flatMd(md) });
+    return t;
+  }
+
+  private emit(t: CallTrace, phase: CallEvent['phase'], extra: Partial<CallEvent> = {}): void {
+    if (t.ended) return;
+    if (phase === 'end') t.ended = true;
+    this.tracer!({
+      method: t.def.path,
+      kind: t.kind,
+      metadata: {},
+      phase,
+      id: t.id,
+      service: t.def.service,
+      methodName: t.def.name,
+      requestType: t.def.requestType,
+      responseType: t.def.responseType,
+      ...(phase === 'end' ? { elapsedMs: performance.now() - t.started } : {}),
+      ...extra,
+    });
+  }
+
+  private endTrace(t: CallTrace | undefined, status: { code: number; details?: string }): void {
+    if (!t) return;
+    const error = status.code === grpc.status.OK ? undefined : new RpcError(status.code, status.details ?? '', t.def.path);
+    this.emit(t, 'end', { code: status.code, error });
+  }
+
+  private track<C extends grpc.Call | { cancel(): void }>(call: C): C {
+    this.active.add(call);
+    return call;
   }
 
   private toError(err: grpc.ServiceError | Error, path: string): Error {
@@ -216,19 +327,39 @@ export class Client {
     const def = this.method(service, method);
     await this.connect();
     const md = this.metadata(opts);
-    const started = Date.now();
-    this.trace({ method: def.path, kind: 'unary', metadata: flatMd(md), phase: 'start', message: request });
-    const { serialize, deserialize } = this.codec(def);
+    const t = this.startTrace(def, 'unary', md);
+    const { serialize, deserialize } = this.codec(def, t);
     return new Promise((resolve, reject) => {
-      this.grpcClient.makeUnaryRequest(def.path, serialize, deserialize, request, md, this.callOptions(opts), (err, res) => {
-        if (err) {
-          const e = this.toError(err, def.path);
-          this.trace({ method: def.path, kind: 'unary', metadata: {}, phase: 'end', error: e as RpcError, elapsedMs: Date.now() - started });
-          reject(e);
-        } else {
-          this.trace({ method: def.path, kind: 'unary', metadata: {}, phase: 'end', message: res, elapsedMs: Date.now() - started });
-          resolve(res);
-        }
+      const call = this.track(
+        this.grpcClient.makeUnaryRequest(def.path, serialize, deserialize, request, md, this.callOptions(opts), (err, res) => {
+          this.active.delete(call);
+          if (err) {
+            const e = this.toError(err, def.path);
+            this.endTrace(t, { code: (err as grpc.ServiceError).code ?? grpc.status.UNKNOWN, details: e.message });
+            reject(e);
+          } else {
+            this.endTrace(t, { code: grpc.status.OK });
+            resolve(res);
+          }
+        }),
+      );
+    });
+  }
+
+  /**
+   * Whether the daemon serves `service`, asked without side effects: a call of
+   * a method no service has is answered "unknown service" by grpc-go when the
+   * service is not registered, and "unknown method" when it is.
+   */
+  async probeService(service: string): Promise<boolean> {
+    await this.connect();
+    const path = `/${service}/CtrxProbeNoSuchMethod`;
+    const id = (b: Buffer) => b;
+    return new Promise((resolve, reject) => {
+      this.grpcClient.makeUnaryRequest(path, id, id, Buffer.alloc(0), this.metadata({}), this.callOptions({}), (err) => {
+        if (!err) return resolve(true);
+        if (err.code !== grpc.status.UNIMPLEMENTED) return reject(this.toError(err, path));
+        resolve(!/unknown service/i.test(err.details ?? ''));
       });
     });
   }
@@ -258,23 +389,21 @@ export class Client {
         await self.connect();
         if (cancelled) return;
         const md = self.metadata(opts);
-        const started = Date.now();
-        self.trace({ method: def.path, kind: 'server', metadata: flatMd(md), phase: 'start', message: request });
-        const { serialize, deserialize } = self.codec(def);
-        call = self.grpcClient.makeServerStreamRequest(def.path, serialize, deserialize, request, md, self.callOptions(opts));
+        const t = self.startTrace(def, 'server', md);
+        const { serialize, deserialize } = self.codec(def, t);
+        call = self.track(self.grpcClient.makeServerStreamRequest(def.path, serialize, deserialize, request, md, self.callOptions(opts)));
+        call.on('status', (st: grpc.StatusObject) => {
+          self.active.delete(call!);
+          self.endTrace(t, st);
+        });
         try {
-          for await (const msg of call) {
-            self.trace({ method: def.path, kind: 'server', metadata: {}, phase: 'receive', message: msg });
-            yield msg;
-          }
-          self.trace({ method: def.path, kind: 'server', metadata: {}, phase: 'end', elapsedMs: Date.now() - started });
+          for await (const msg of call) yield msg;
         } catch (err) {
           if (cancelled && (err as grpc.ServiceError).code === grpc.status.CANCELLED) return;
-          const e = self.toError(err as Error, def.path);
-          self.trace({ method: def.path, kind: 'server', metadata: {}, phase: 'end', error: e as RpcError, elapsedMs: Date.now() - started });
-          throw e;
+          throw self.toError(err as Error, def.path);
         } finally {
           call.cancel();
+          self.active.delete(call);
         }
       },
     };
@@ -290,11 +419,10 @@ export class Client {
     const def = this.method(service, method);
     const svc = serviceType(service).methods[method];
     const bidi = !!svc.responseStream;
-    const { serialize, deserialize } = this.codec(def);
     const md = this.metadata(opts);
     const kind = bidi ? 'bidi' : 'client';
     const self = this;
-    const started = Date.now();
+    let t: CallTrace | undefined;
     // Replies are queued so that iteration can start before or after sending.
     const replies: unknown[] = [];
     let done = false;
@@ -308,11 +436,11 @@ export class Client {
     const open = async () => {
       if (call) return call;
       await self.connect();
-      self.trace({ method: def.path, kind, metadata: flatMd(md), phase: 'start' });
+      t = self.startTrace(def, kind, md);
+      const { serialize, deserialize } = self.codec(def, t);
       if (bidi) {
         const c = self.grpcClient.makeBidiStreamRequest(def.path, serialize, deserialize, md, self.callOptions(opts));
         c.on('data', (m: unknown) => {
-          self.trace({ method: def.path, kind, metadata: {}, phase: 'receive', message: m });
           replies.push(m);
           notify();
         });
@@ -333,6 +461,11 @@ export class Client {
           notify();
         });
       }
+      self.track(call);
+      call.on('status', (st: grpc.StatusObject) => {
+        self.active.delete(call!);
+        self.endTrace(t, st);
+      });
       return call;
     };
     let opening: Promise<unknown> | undefined;
@@ -341,7 +474,6 @@ export class Client {
         opening ??= open();
         await opening;
         if (failure) throw failure;
-        self.trace({ method: def.path, kind, metadata: {}, phase: 'send', message });
         const ok = call!.write(message as object);
         if (!ok) await new Promise<void>((resolve) => call!.once('drain', resolve));
       },
@@ -363,14 +495,8 @@ export class Client {
             yield replies.shift();
             continue;
           }
-          if (failure) {
-            self.trace({ method: def.path, kind, metadata: {}, phase: 'end', error: failure as RpcError, elapsedMs: Date.now() - started });
-            throw failure;
-          }
-          if (done) {
-            self.trace({ method: def.path, kind, metadata: {}, phase: 'end', elapsedMs: Date.now() - started });
-            return;
-          }
+          if (failure) throw failure;
+          if (done) return;
           await new Promise<void>((resolve) => (wake = resolve));
         }
       },

@@ -1,0 +1,22 @@
+/** `ctrx containers info`: the record as ctr prints it (the spec decoded), or only the spec with --spec. */
+import type { CommandModule } from 'yargs';
+import { GlobalArgs, printJSON, requireArgs, withClient } from '../context';
+
+type Args = GlobalArgs & { id?: string; spec: boolean };
+
+const command: CommandModule<GlobalArgs, Args> = {
+  command: 'info [id]',
+  describe: 'Get info about a container',
+  builder: (y) => y.option('spec', { type: 'boolean', default: false, describe: 'Only display the spec' }) as never,
+  handler: async (argv) => {
+    const [id] = requireArgs(argv.id, 'container id');
+    await withClient(argv, async (client) => {
+      const { getContainer } = await import('../../internal/containers/task');
+      const { containerInfoJSON, specJSON } = await import('../../internal/containers/info');
+      const c = await getContainer(client, id);
+      if (argv.spec) printJSON(specJSON(c));
+      else printJSON(await containerInfoJSON(client, c));
+    });
+  },
+};
+export default command;
