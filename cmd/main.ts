@@ -8,13 +8,19 @@ import { ExitError, RpcError, UsageError } from '../internal/errdefs';
 
 /** Run ctrx with the given arguments; resolves to the exit code. */
 export async function run(args: string[]): Promise<number> {
-  const debug = args.includes('--debug');
+  const debug = wantsDebug(args);
   try {
     await buildApp(args).parseAsync();
     return 0;
   } catch (err) {
     return report(err, debug);
   }
+}
+
+// The global --debug is a switch; pprof's own --debug takes a number
+// (`pprof heap --debug 1`), which must not turn stack traces on.
+function wantsDebug(args: string[]): boolean {
+  return args.some((a, i) => (a === '--debug' && !/^\d+$/.test(args[i + 1] ?? '')) || a === '--debug=true');
 }
 
 /** Print a command's failure as one line on stderr (and the stack with --debug); returns the exit code. */
