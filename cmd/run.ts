@@ -22,8 +22,9 @@ const command: CommandModule<GlobalArgs, Args> = {
       const { newContainer, daemonFlavour } = await import('../internal/containers/new-container');
       const { startTask } = await import('../internal/containers/run');
       const { exitWith } = await import('../internal/containers/task');
-      const flavour = await daemonFlavour(client);
-      const container = await newContainer(client, { ...pos, flags: argv }, flavour);
+      const flavourP = daemonFlavour(client);
+      const container = await newContainer(client, { ...pos, flags: argv }, flavourP);
+      const flavour = await flavourP;
       const code = await startTask(client, container, {
         detach: !!argv.detach,
         nullIO: argv['null-io'],

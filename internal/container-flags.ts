@@ -161,8 +161,21 @@ function addFlags<T>(y: Argv<T>, flags: Record<string, FlagSpec>): Argv<T> {
   return out;
 }
 
+/**
+ * yargs renders a command's whole help text right after starting its handler,
+ * in case the handler asks for it; with ~75 flags that is tens of
+ * milliseconds of CPU on the critical path of every run. The text is still
+ * made on demand for --help and usage errors.
+ */
+export function skipHelpCache<T>(y: Argv<T>): Argv<T> {
+  const usage = (y as unknown as { getInternalMethods?: () => { getUsageInstance: () => { cacheHelpMessage: () => void } } }).getInternalMethods?.().getUsageInstance();
+  if (usage) usage.cacheHelpMessage = () => undefined;
+  return y;
+}
+
 /** `containers create`'s flags: RuntimeFlags, SnapshotterFlags, ContainerFlags. */
 export function withContainerFlags<T>(y: Argv<T>): Argv<T> {
+  skipHelpCache(y);
   return addFlags(addFlags(addFlags(y, RUNTIME_FLAGS), SNAPSHOTTER_FLAGS), CONTAINER_FLAGS);
 }
 

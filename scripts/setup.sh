@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(containerd runc docker-registry busybox-static apache2-utils openssl hyperfine util-linux tar gzip python3)
+packages=(containerd runc docker-registry busybox-static apache2-utils openssl hyperfine util-linux tar gzip python3 criu)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

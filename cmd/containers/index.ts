@@ -5,10 +5,12 @@ import del from './delete';
 import info from './info';
 import list from './list';
 import label from './label';
+import checkpoint from './checkpoint';
+import restore from './restore';
 
 export default defineGroup({
   command: 'containers',
   aliases: ['c', 'container'],
   describe: 'Manage containers',
-  verbs: [create, del, info, list, label],
+  verbs: [create, del, info, list, label, checkpoint, restore],
 });

@@ -1,6 +1,6 @@
 /** `ctrx containers info`: the record as ctr prints it (the spec decoded), or only the spec with --spec. */
 import type { CommandModule } from 'yargs';
-import { GlobalArgs, printJSON, requireArgs, withClient } from '../context';
+import { GlobalArgs, out, requireArgs, withClient } from '../context';
 
 type Args = GlobalArgs & { id?: string; spec: boolean };
 
@@ -13,9 +13,10 @@ const command: CommandModule<GlobalArgs, Args> = {
     await withClient(argv, async (client) => {
       const { getContainer } = await import('../../internal/containers/task');
       const { containerInfoJSON, specJSON } = await import('../../internal/containers/info');
+      const { goJSON } = await import('../../internal/containers/go-json');
       const c = await getContainer(client, id);
-      if (argv.spec) printJSON(specJSON(c));
-      else printJSON(await containerInfoJSON(client, c));
+      // ctr's json.MarshalIndent: 4 spaces, HTML characters escaped.
+      out(goJSON(argv.spec ? specJSON(c) : await containerInfoJSON(client, c), 4) + '\n');
     });
   },
 };

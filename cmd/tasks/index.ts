@@ -10,10 +10,11 @@ import ps from './ps';
 import resume from './resume';
 import start from './start';
 import metrics from './metrics';
+import checkpoint from './checkpoint';
 
 export default defineGroup({
   command: 'tasks',
   aliases: ['t', 'task'],
   describe: 'Manage tasks',
-  verbs: [attach, del, exec, list, kill, pause, ps, resume, start, metrics],
+  verbs: [attach, checkpoint, del, exec, list, kill, pause, ps, resume, start, metrics],
 });

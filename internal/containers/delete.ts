@@ -34,3 +34,18 @@ export async function deleteContainer(client: Client, id: string, keepSnapshot: 
   }
   await client.unary('containerd.services.containers.v1.Containers', 'Delete', { id });
 }
+
+/**
+ * Remove a container whose task is known to be gone (run --rm after deleting
+ * it): the snapshot and the record, without looking the task up again.
+ */
+export async function removeStoppedContainer(client: Client, container: { id: string; snapshotter: string; snapshot_key: string }): Promise<void> {
+  if (container.snapshot_key && container.snapshotter) {
+    await client
+      .unary('containerd.services.snapshots.v1.Snapshots', 'Remove', { snapshotter: container.snapshotter, key: container.snapshot_key })
+      .catch((err) => {
+        if (!isNotFound(err)) throw err;
+      });
+  }
+  await client.unary('containerd.services.containers.v1.Containers', 'Delete', { id: container.id });
+}

@@ -9,8 +9,10 @@ type Any = { type_url: string; value: Buffer };
 
 // Go marshals an Any as {type_url, value(base64, omitted when empty)}.
 function anyJSON(a: Any | null | undefined): unknown {
-  if (!a || !a.type_url) return null;
+  if (!a) return null;
   const v = Buffer.from(a.value ?? []);
+  // A present but empty Any (restore's runtime options) is Go's non-nil zero value.
+  if (!a.type_url) return v.length ? { value: v.toString('base64') } : {};
   return v.length ? { type_url: a.type_url, value: v.toString('base64') } : { type_url: a.type_url };
 }
 

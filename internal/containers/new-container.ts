@@ -23,6 +23,7 @@ import { canonicalSpec, type Spec } from '../oci/spec-json';
 import { absRootfs, labelArgs, specOptsFromFlags } from './spec-from-flags';
 import { rootfsAccess, type ApiMount } from './temp-mount';
 import { goJSON } from './go-json';
+import { userNSFromFlags, userNSSnapshot } from './userns';
 
 export const STOP_SIGNAL_LABEL = 'io.containerd.image.config.stop-signal';
 const RUNC_V2 = 'io.containerd.runc.v2';
@@ -69,13 +70,16 @@ export function runtimeOptions(f: ContainerFlagArgs): { type_url: string; value:
 }
 
 /** Make the container; returns the record as the daemon stored it. */
-export async function newContainer(client: Client, req: NewContainerRequest, flavour?: SpecFlavour): Promise<Container> {
+export async function newContainer(client: Client, req: NewContainerRequest, flavour?: SpecFlavour | Promise<SpecFlavour>): Promise<Container> {
   const f = req.flags;
-  const fl = flavour ?? (await daemonFlavour(client));
+  // The version is asked for alongside the image lookup, not before it: one round trip less.
+  const flavourP = Promise.resolve(flavour ?? daemonFlavour(client));
+  flavourP.catch(() => undefined);
   const runtime = { name: f.runtime || RUNC_V2, options: runtimeOptions(f) ?? null };
   const record: Partial<Container> & { labels: Record<string, string> } = { id: req.id, labels: {}, sandbox: f.sandbox ?? '' };
 
   if (f.config || f.rootfs) {
+    const fl = await flavourP;
     const { base, opts } = specOptsFromFlags(f, { flavour: fl, namespace: client.namespace, id: req.id, args: req.args, rootfsDir: f.rootfs && !f.config ? absRootfs(req.ref) : undefined });
     record.labels = labelArgs(f.label);
     const root = rootfsAccess({ dir: f.config ? '/' : absRootfs(req.ref) });
@@ -90,6 +94,7 @@ export async function newContainer(client: Client, req: NewContainerRequest, fla
   const chain = topChainID(resolved.config.rootfs?.diff_ids ?? []);
   if (!(await snapshotExists(client, snapshotter, chain))) await unpackImage(client, image, { snapshotter, platform });
   const cfg = resolved.config.config ?? {};
+  const fl = await flavourP;
   const { base, opts } = specOptsFromFlags(f, { flavour: fl, namespace: client.namespace, id: req.id, args: req.args, image: cfg });
 
   // Image labels that pass containerd's validation, then --label over them, then the stop signal.
@@ -100,7 +105,10 @@ export async function newContainer(client: Client, req: NewContainerRequest, fla
   return withTempLease(client, async () => {
     let mounts: ApiMount[];
     try {
-      const res = await client.unary(SNAP, 'Prepare', { snapshotter, key: req.id, parent: chain, labels: labelArgs(f['snapshotter-label']) });
+      const userns = userNSFromFlags(f);
+      // With a user namespace the snapshot goes on a shifted copy of the image (or carries remap labels) instead.
+      const { parent, labels } = userns ? await userNSSnapshot(client, snapshotter, chain, userns, fl.line) : { parent: chain, labels: labelArgs(f['snapshotter-label']) };
+      const res = await client.unary(SNAP, 'Prepare', { snapshotter, key: req.id, parent, labels });
       mounts = res.mounts;
     } catch (err) {
       if (isAlreadyExists(err) && (await containerExists(client, req.id))) throw new Error(`container "${req.id}": already exists`);

@@ -10,8 +10,9 @@ import type { Client } from '../client/client';
 import type { containerd } from '../../api/gen/types';
 import { isAlreadyExists, isNotFound } from '../errdefs';
 import type { Console } from '../stdio/tty';
-import { closeIO, deleteTask, forwardSignalsEarly, prepareIO, rootfsMounts, stayAttached, taskOptions, waitFor, type EarlyForwarder, type PreparedIO } from './task';
-import { deleteContainer } from './delete';
+import { newFifoSetAsync } from '../stdio/fifo';
+import { closeIO, deleteTask, forwardSignalsEarly, prepareIO, rootfsMounts, stayAttached, taskOptions, waitFor, type EarlyForwarder, type PreparedIO, usesFifos } from './task';
+import { deleteContainer, removeStoppedContainer } from './delete';
 
 const TASKS = 'containerd.services.tasks.v1.Tasks' as const;
 type Container = containerd.services.containers.v1.Container;
@@ -30,6 +31,8 @@ export interface StartOptions {
   line: '1.6' | '2';
   /** run: remove the container (and snapshot) when the task ends or fails to start. */
   removeContainer?: 'on-failure' | 'always';
+  /** restore --live: the criu dump the task is restored from. */
+  checkpoint?: containerd.types.Descriptor;
 }
 
 /** ctr's writePidFile: written beside the target and renamed into place. */
@@ -52,14 +55,20 @@ export async function startTask(client: Client, container: Container, o: StartOp
   let created = false;
   let started = false;
   let early: EarlyForwarder | undefined;
+  let taskGone = false;
   try {
     if (o.console) o.console.setRaw();
-    pio = prepareIO(id, { terminal: o.tty, nullIO: o.nullIO, logURI: o.logURI, fifoDir: o.fifoDir, detach: o.detach, console: o.console });
-    const rootfs = await rootfsMounts(client, container);
+    const choice = { terminal: o.tty, nullIO: o.nullIO, logURI: o.logURI, fifoDir: o.fifoDir, detach: o.detach, console: o.console };
+    // The FIFOs are made while Snapshots.Mounts is in flight.
+    const fifosP = usesFifos(choice) && !(o.tty && o.nullIO) ? newFifoSetAsync(o.fifoDir, id, o.tty) : undefined;
+    const [made, rootfs] = await Promise.allSettled([fifosP, rootfsMounts(client, container)]);
+    if (made.status === 'rejected') throw made.reason;
+    pio = prepareIO(id, choice, made.value);
+    if (rootfs.status === 'rejected') throw rootfs.reason;
     const options = taskOptions(container, !!o.noPivot, o.line);
     let pid = 0;
     try {
-      pid = (await client.unary(TASKS, 'Create', { container_id: id, rootfs, stdin: pio.stdin, stdout: pio.stdout, stderr: pio.stderr, terminal: pio.terminal, options: options ?? null })).pid;
+      pid = (await client.unary(TASKS, 'Create', { container_id: id, rootfs: rootfs.value, stdin: pio.stdin, stdout: pio.stdout, stderr: pio.stderr, terminal: pio.terminal, checkpoint: o.checkpoint ?? null, options: options ?? null })).pid;
     } catch (err) {
       if (isAlreadyExists(err)) throw new Error(`task for container "${id}": already exists (a task is already running)`);
       throw err;
@@ -78,6 +87,7 @@ export async function startTask(client: Client, container: Container, o: StartOp
     }
     const code = await stayAttached(ref, pio.io, o.console, exit!, true, early);
     await deleteTask(client, id, pio.io);
+    taskGone = true;
     return code;
   } catch (err) {
     if (created && !started) await client.unary(TASKS, 'Delete', { container_id: id }).catch(() => undefined);
@@ -87,8 +97,12 @@ export async function startTask(client: Client, container: Container, o: StartOp
     early?.stop();
     o.console?.reset();
     if (!o.detach || !started) closeIO(pio);
-    if (started && o.removeContainer === 'always' && !o.detach) await deleteContainer(client, container.id, false).catch((e) => {
-      if (!isNotFound(e)) process.stderr.write(`ctrx: ${(e as Error).message}\n`);
-    });
+    if (started && o.removeContainer === 'always' && !o.detach) {
+      // With the task deleted here, the container goes without looking it up again.
+      const remove = taskGone ? removeStoppedContainer(client, container) : deleteContainer(client, container.id, false);
+      await remove.catch((e) => {
+        if (!isNotFound(e)) process.stderr.write(`ctrx: ${(e as Error).message}\n`);
+      });
+    }
   }
 }

@@ -13,6 +13,7 @@ import type { SpecOpt, ImageProcessConfig } from '../oci/options';
 import { defaultUnixSpec, type SpecFlavour } from '../oci/spec';
 import { defaultSeccompProfile } from '../oci/seccomp';
 import type { Spec } from '../oci/spec-json';
+import { userNSFromFlags, withUserNamespace } from './userns';
 
 const NAMESPACE_TYPES = new Set(['pid', 'network', 'mount', 'ipc', 'uts', 'user', 'cgroup']);
 
@@ -99,11 +100,19 @@ function rejectUnsupported(f: ContainerFlagArgs): void {
   const unsupported: [boolean, string][] = [
     [!!f.gpus?.length, '--gpus needs the NVIDIA container toolkit hook, which ctrx does not set up'],
     [!!f.cni, '--cni: ctrx does not set up CNI networking'],
-    [!!(f.uidmap?.length || f.gidmap?.length), '--uidmap/--gidmap (user namespaces) are not supported by ctrx yet'],
-    [!!f['blockio-class'] || !!f['blockio-config-file'], '--blockio-class/--blockio-config-file are not supported by ctrx'],
-    [!!f['apparmor-default-profile'], '--apparmor-default-profile needs AppArmor profile generation, which ctrx does not do; load a profile and use --apparmor-profile'],
+    [!!f['blockio-config-file'], '--blockio-config-file: ctrx does not read blockio class definitions (goresctrl YAML)'],
+    // No definitions loaded: no class has parameters, as ctr reports it.
+    [!!f['blockio-class'], `blockio-class error: no OCI BlockIO parameters for class ${JSON.stringify(f['blockio-class'])}`],
+    [!!f['apparmor-default-profile'], apparmorReason()],
   ];
   for (const [bad, why] of unsupported) if (bad) throw new UsageError(why);
+}
+
+// Why --apparmor-default-profile cannot be honoured here.
+function apparmorReason(): string {
+  const profiles = '/sys/kernel/security/apparmor/profiles';
+  if (!fs.existsSync(profiles)) return `--apparmor-default-profile: AppArmor is not enabled on this host (${profiles}: no such file or directory)`;
+  return '--apparmor-default-profile needs AppArmor profile generation, which ctrx does not do; load a profile and use --apparmor-profile';
 }
 
 /** Inputs for the spec besides the flags. */
@@ -137,7 +146,12 @@ export function specOptsFromFlags(f: ContainerFlagArgs, inp: SpecInputs): { base
   opts.push(o.withEnv(f.env ?? []));
   opts.push(o.withMounts((f.mount ?? []).map(parseMountFlag)));
   if (inp.rootfsDir) opts.push(o.withRootfsPath(inp.rootfsDir));
-  else if (inp.image) opts.push(o.withImageConfig(inp.image));
+  else if (inp.image) {
+    opts.push(o.withImageConfig(inp.image));
+    // Only for images, as in ctr (a --rootfs directory is not shifted).
+    const userns = userNSFromFlags(f);
+    if (userns) opts.push(withUserNamespace(userns));
+  }
   if (f['read-only']) opts.push(o.withRootfsReadonly);
   if (inp.args.length) opts.push(o.withProcessArgs(inp.args));
   if (f.cwd) opts.push(o.withProcessCwd(f.cwd));

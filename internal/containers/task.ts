@@ -41,12 +41,15 @@ export interface PreparedIO {
   fifos?: FifoSet;
 }
 
-/** Make the IO for process `id` (container ID or exec ID), as ctr's tasks.NewTask chooses it. */
-export function prepareIO(id: string, c: IOChoice): PreparedIO {
+/** Whether the choice wires FIFOs (not --null-io, not a --log-uri without a terminal). */
+export const usesFifos = (c: IOChoice) => !c.nullIO && !(c.logURI && !c.terminal);
+
+/** Make the IO for process `id` (container ID or exec ID), as ctr's tasks.NewTask chooses it; `made` are FIFOs made beforehand. */
+export function prepareIO(id: string, c: IOChoice, made?: FifoSet): PreparedIO {
   if (c.terminal && c.nullIO) throw new Error('tty and null-io cannot be used together');
   if (c.nullIO) return { stdin: '', stdout: '', stderr: '', terminal: false };
   if (c.logURI && !c.terminal) return { stdin: '', stdout: c.logURI, stderr: c.logURI, terminal: false };
-  const fifos = newFifoSet(c.fifoDir, id, c.terminal);
+  const fifos = made ?? newFifoSet(c.fifoDir, id, c.terminal);
   const base = { stdin: fifos.stdin, stdout: fifos.stdout, stderr: fifos.stderr, terminal: c.terminal, fifos };
   try {
     // The shim opens the output FIFOs for writing when the task is made, and gives up without a reader.

@@ -77,6 +77,11 @@ export function mountReadonly(mounts: ApiMount[]): { root: string; release: () =
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ctrx-root-'));
     return { root: empty, release: () => fs.rmdirSync(empty) };
   }
+  return mountAt(mounts.map(readonly));
+}
+
+/** The mounts as they are (read-write), at a temporary directory; release() unmounts and removes it. */
+export function mountAt(mounts: ApiMount[]): { root: string; release: () => void } {
   const target = fs.mkdtempSync(path.join(os.tmpdir(), 'containerd-mount'));
   const mounted: string[] = [];
   const release = () => {
@@ -86,8 +91,7 @@ export function mountReadonly(mounts: ApiMount[]): { root: string; release: () =
     fs.rmdirSync(target);
   };
   try {
-    for (const raw of mounts) {
-      const m = readonly(raw);
+    for (const m of mounts) {
       const opts = m.options.join(',');
       if (m.type === 'bind') run('mount', ['-o', opts.includes('bind') ? opts : `bind,${opts}`, m.source, target]);
       else run('mount', ['-t', m.type, ...(opts ? ['-o', opts] : []), m.source, target]);

@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { randomInt } from 'crypto';
-import { spawnSync } from 'child_process';
+import { execFile, spawnSync } from 'child_process';
 
 /** containerd's defaults.DefaultFIFODir. */
 export const DEFAULT_FIFO_DIR = '/run/containerd/fifo';
@@ -31,6 +31,39 @@ export interface FifoSet {
 
 /** Make a FIFO directory and the FIFOs for `id` (no stderr FIFO with a terminal). */
 export function newFifoSet(root: string | undefined, id: string, terminal: boolean, want = { stdin: true, stdout: true, stderr: true }): FifoSet {
+  const set = fifoPaths(root, id, terminal, want);
+  const paths = [set.stdin, set.stdout, set.stderr].filter(Boolean);
+  if (paths.length) {
+    const r = spawnSync('mkfifo', ['-m', '0700', ...paths], { encoding: 'utf8' });
+    if (r.status !== 0) failed(set, r.error?.message ?? r.stderr.trim());
+  }
+  return set;
+}
+
+/** newFifoSet without blocking: mkfifo runs while the caller's RPCs are in flight. */
+export async function newFifoSetAsync(root: string | undefined, id: string, terminal: boolean): Promise<FifoSet> {
+  const set = fifoPaths(root, id, terminal, { stdin: true, stdout: true, stderr: true });
+  const paths = [set.stdin, set.stdout, set.stderr].filter(Boolean);
+  await new Promise<void>((resolve, reject) => {
+    execFile('mkfifo', ['-m', '0700', ...paths], (err, _out, stderr) => {
+      if (!err) return resolve();
+      try {
+        failed(set, String(stderr).trim() || err.message);
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+  return set;
+}
+
+function failed(set: FifoSet, why: string): never {
+  fs.rmSync(set.dir, { recursive: true, force: true });
+  throw new Error(`creating FIFOs in ${set.dir}: ${why}`);
+}
+
+// The set's fresh directory and the paths in it (not made yet).
+function fifoPaths(root: string | undefined, id: string, terminal: boolean, want: { stdin: boolean; stdout: boolean; stderr: boolean }): FifoSet {
   const base = root || DEFAULT_FIFO_DIR;
   fs.mkdirSync(base, { recursive: true, mode: 0o700 });
   let dir = '';
@@ -51,14 +84,6 @@ export function newFifoSet(root: string | undefined, id: string, terminal: boole
     stderr: want.stderr && !terminal ? path.join(dir, `${id}-stderr`) : '',
     terminal,
   };
-  const paths = [set.stdin, set.stdout, set.stderr].filter(Boolean);
-  if (paths.length) {
-    const r = spawnSync('mkfifo', ['-m', '0700', ...paths], { encoding: 'utf8' });
-    if (r.status !== 0) {
-      fs.rmSync(dir, { recursive: true, force: true });
-      throw new Error(`creating FIFOs in ${dir}: ${r.error?.message ?? r.stderr.trim()}`);
-    }
-  }
   return set;
 }
 

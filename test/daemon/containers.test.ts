@@ -61,6 +61,9 @@ describe.each(LINES)('containerd %s', (line) => {
     ['rootfs dir', 'create', ['--rootfs', '--env', 'B=1'], 'rootfs', ['true'], ['1.6', '2']],
     ['config file', 'create', ['--config', specFile, '--label', 'l=1'], 'config', [], ['1.6', '2']],
     ['run resources', 'run', ['--cpus', '1.5', '--cpu-shares', '512', '--no-pivot', '--cgroup', '/ctrx-test/cg', '--runc-binary', '/usr/sbin/runc'], 'plain', ['sleep', '30'], ['1.6', '2']],
+    ['user namespace', 'run', ['--uidmap', '0:100000:65536', '--gidmap', '0:200000:65536'], 'plain', ['sleep', '30'], ['1.6', '2']],
+    ['user namespace, several ranges', 'run', ['--uidmap', '0:110000:1000', '--uidmap', '1000:120000:64536', '--gidmap', '0:130000:65536'], 'rich', ['sleep', '30'], ['2']],
+    ['user namespace with remap labels', 'run', ['--uidmap', '0:300000:65536', '--gidmap', '0:300000:65536', '--remap-labels'], 'plain', ['sleep', '30'], ['2']],
     ['run cpusets', 'run', ['--cpuset-cpus', '0', '--cpuset-mems', '0', '--privileged', '--privileged-without-host-devices'], 'plain', ['sleep', '30'], ['2']],
   ];
 

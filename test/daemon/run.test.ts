@@ -180,6 +180,50 @@ describe.each(LINES)('containerd %s', (line) => {
     ctr(d, ['c', 'rm', 'r13'], { namespace: ns });
   });
 
+  it('runs in a user namespace on a snapshot it shifted itself, which ctr then reuses', () => {
+    const maps = ['--uidmap', '0:410000:65536', '--gidmap', '0:420000:65536'];
+    // Compared as sets: the collector may drop an unrelated snapshot meanwhile.
+    const committed = () => ctr(d, ['snapshots', 'ls'], { namespace: ns }).stdout.split('\n').filter((l) => l.includes('Committed')).map((l) => l.split(/\s+/)[0]);
+    const before = committed();
+    const inside = ['sh', '-c', 'cat /proc/self/uid_map /proc/self/gid_map; stat -c "%u %g" /bin/busybox'];
+    const r = ctrxOn(d, ['run', '--rm', ...maps, image, 'r15', ...inside], { namespace: ns });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout.split(/\s+/).filter(Boolean)).toEqual(['0', '410000', '65536', '0', '420000', '65536', '0', '0']);
+    expect(committed().filter((k) => !before.includes(k))).toHaveLength(1);
+    // Seen from the host, the files belong to the mapped IDs.
+    expect(ctrxOn(d, ['run', '-d', ...maps, image, 'r16', 'sleep', '60'], { namespace: ns }).code).toBe(0);
+    const mnt = ctr(d, ['snapshots', 'mounts', '/mnt', 'r16'], { namespace: ns }).stdout;
+    const lower = /lowerdir=([^:,\s]+)/.exec(mnt)![1];
+    const st = fs.statSync(path.join(lower, 'bin', 'busybox'));
+    expect([st.uid, st.gid]).toEqual([410000, 420000]);
+    // ctr finds the shifted snapshot by the same name and makes no other.
+    const theirs = ctr(d, ['run', '--rm', ...maps, image, 'r17', ...inside], { namespace: ns });
+    expect(theirs.stdout).toBe(r.stdout);
+    expect(committed().filter((k) => !before.includes(k))).toHaveLength(1);
+    ctr(d, ['t', 'rm', '-f', 'r16'], { namespace: ns });
+    ctr(d, ['c', 'rm', 'r16'], { namespace: ns });
+    const bad = ctrxOn(d, ['run', '--rm', '--uidmap', '0:x:1', '--gidmap', '0:1:1', image, 'r18', 'true'], { namespace: ns });
+    expect(bad).toMatchObject({ code: 1, stderr: 'ctrx: invalid host id for user namespace remapping: strconv.ParseUint: parsing "x": invalid syntax: invalid argument\n' });
+    expect(leftovers('r18')).toEqual(nothingLeft);
+  });
+
+  it('refuses the flags it cannot honour here, naming the reason, before making anything', () => {
+    const apparmor = fs.existsSync('/sys/kernel/security/apparmor/profiles') ? /profile generation/ : /AppArmor is not enabled on this host/;
+    const cases: [string[], RegExp][] = [
+      [['--blockio-class', 'gold'], /^ctrx: blockio-class error: no OCI BlockIO parameters for class "gold"/],
+      [['--apparmor-default-profile', 'ctrx-x'], apparmor],
+      [['--gpus', '0'], /NVIDIA/],
+      [['--cni'], /CNI/],
+    ];
+    for (const [flags, why] of cases) {
+      const r = ctrxOn(d, ['run', '--rm', ...flags, image, 'r19', 'true'], { namespace: ns });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(why);
+      expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+      expect(leftovers('r19')).toEqual(nothingLeft);
+    }
+  });
+
   it('makes the calls in ctr order: Prepare, Create, Tasks.Create, Wait before Start', () => {
     const r = ctrxOn(d, ['--trace', 'run', '--rm', image, 'r14', 'true'], { namespace: ns });
     expect(r.code).toBe(0);

@@ -1,0 +1,165 @@
+/**
+ * containers checkpoint/restore and tasks checkpoint through the built binary
+ * on both daemons, checked with that line's real ctr: the index ctrx writes
+ * is ctr's (plus the container config ctrx adds), a checkpoint ctrx made is
+ * restored by ctr and by ctrx to the same container, a restored rw layer
+ * carries a counter on, and criu's part either works end to end (--task,
+ * --live) or fails with criu's own reason, leaving the task running.
+ */
+import * as fs from 'fs';
+import { ctr, ctrxOn, daemon, Daemon, LINES } from '../helpers/rig';
+import { setupNamespace, snapshotKeys, teardownNamespace, until } from './containers-fixtures';
+
+jest.setTimeout(240_000);
+
+const CONFIG_MT = 'application/vnd.containerd.container.checkpoint.config.v1+proto';
+// The counter goes on from the value on disk, so a restored rw layer shows as a counter that did not restart.
+const COUNTER = 'echo x > /f; i=$(cat /cnt 2>/dev/null || echo 0); while true; do i=$((i+1)); echo $i > /cnt; sleep 0.2; done';
+
+describe.each(LINES)('containerd %s', (line) => {
+  let d: Daemon;
+  let ns: string;
+  let image: string;
+  beforeAll(async () => {
+    d = await daemon(line);
+    ({ ns, image } = await setupNamespace(d, 'ctnck'));
+  });
+  afterAll(() => teardownNamespace(d, ns));
+
+  const run = (args: string[]) => {
+    const r = ctr(d, args, { namespace: ns });
+    if (r.code !== 0) throw new Error(`ctr ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const indexOf = (ref: string) => {
+    const row = run(['images', 'ls']).split('\n').find((l) => l.split(/\s+/)[0] === ref);
+    if (!row) throw new Error(`no image ${ref}`);
+    return run(['content', 'get', row.split(/\s+/)[2]]);
+  };
+  const status = (id: string) => (new RegExp(`^${id} +\\d+ +(\\w+)$`, 'm').exec(run(['t', 'ls'])) ?? [])[1];
+  const counter = (id: string) => Number(run(['t', 'exec', '--exec-id', `c${Date.now()}`, id, 'cat', '/cnt']).trim());
+  const remove = (...ids: string[]) => {
+    for (const id of ids) {
+      ctr(d, ['t', 'rm', '-f', id], { namespace: ns });
+      ctr(d, ['c', 'rm', id], { namespace: ns });
+    }
+  };
+  const info = (id: string) => run(['c', 'info', id]).replace(/.*"(CreatedAt|UpdatedAt)".*\n/g, '').split(`"${id}"`).join('"ID"');
+
+  it('writes ctr\'s index (parts, order, annotations, bytes) plus the container config, and resumes the task', () => {
+    run(['run', '-d', image, 'k1', 'sh', '-c', 'echo x > /f; sleep 600']);
+    // Let the file land before either side diffs the snapshot.
+    run(['t', 'exec', '--exec-id', 'wait1', 'k1', 'cat', '/f']);
+    for (const flags of [['--rw', '--image'], []]) {
+      const tag = flags.length ? 'full' : 'plain';
+      run(['c', 'checkpoint', ...flags, 'k1', `ck/ctr-${tag}:1`]);
+      const mine = ctrxOn(d, ['c', 'checkpoint', ...flags, 'k1', `ck/ctrx-${tag}:1`], { namespace: ns });
+      expect(mine).toMatchObject({ code: 0, stdout: '', stderr: '' });
+      const theirs = indexOf(`ck/ctr-${tag}:1`);
+      const ours = JSON.parse(indexOf(`ck/ctrx-${tag}:1`));
+      const config = ours.manifests.filter((m: { mediaType: string }) => m.mediaType === CONFIG_MT);
+      expect(config).toHaveLength(1);
+      const rest = ours.manifests.filter((m: { mediaType: string }) => m.mediaType !== CONFIG_MT);
+      expect(JSON.stringify({ ...ours, manifests: rest.length ? rest : null })).toBe(theirs);
+      // The config part is the container's spec in an Any.
+      const spec = run(['content', 'get', config[0].digest]);
+      expect(spec).toContain('types.containerd.io/opencontainers/runtime-spec/1/Spec');
+      expect(spec).toContain('/f; sleep 600');
+      // The index holds a gc reference to every part, as ctr's does.
+      const digest = run(['images', 'ls']).split('\n').find((l) => l.startsWith(`ck/ctrx-${tag}:1 `))!.split(/\s+/)[2];
+      const row = run(['content', 'ls']).split('\n').find((l) => l.startsWith(digest))!;
+      const refs = row.split(/\s+/).pop()!.split(',').sort();
+      expect(refs).toEqual(ours.manifests.map((m: { digest: string }, i: number) => `containerd.io/gc.ref.content.${i}=${m.digest}`).sort());
+    }
+    expect(status('k1')).toBe('RUNNING');
+    remove('k1');
+  });
+
+  it('restores its checkpoint with ctr and with ctrx to the same container, the rw layer carrying a counter on', async () => {
+    run(['run', '-d', image, 'k2', 'sh', '-c', COUNTER]);
+    await until(() => Number(ctr(d, ['t', 'exec', '--exec-id', `w${Date.now()}`, 'k2', 'cat', '/cnt'], { namespace: ns }).stdout.trim()) >= 3, 20000, 'the counter');
+    run(['t', 'exec', '--exec-id', 'mark', 'k2', 'sh', '-c', 'echo m > /marker']);
+    expect(ctrxOn(d, ['c', 'checkpoint', '--rw', 'k2', 'ck/k2:1'], { namespace: ns })).toMatchObject({ code: 0, stderr: '' });
+    const at = counter('k2');
+    expect(status('k2')).toBe('RUNNING');
+    remove('k2');
+    expect(ctrxOn(d, ['c', 'restore', '--rw', 'k2x', 'ck/k2:1'], { namespace: ns })).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    run(['c', 'restore', '--rw', 'k2c', 'ck/k2:1']);
+    for (const id of ['k2x', 'k2c']) {
+      expect(status(id)).toBe('RUNNING');
+      expect(run(['t', 'exec', '--exec-id', `f${id}`, id, 'cat', '/marker'])).toBe('m\n');
+      const first = counter(id);
+      expect(first).toBeGreaterThanOrEqual(at);
+      await until(() => counter(id) > first, 10000, `${id}'s counter to go on`);
+    }
+    expect(info('k2x')).toBe(info('k2c'));
+    // Without --rw the snapshot is the image's: no marker.
+    expect(ctrxOn(d, ['c', 'restore', 'k2n', 'ck/k2:1'], { namespace: ns }).code).toBe(0);
+    expect(ctr(d, ['t', 'exec', '--exec-id', 'fn', 'k2n', 'cat', '/marker'], { namespace: ns }).code).not.toBe(0);
+    remove('k2x', 'k2c', 'k2n');
+  });
+
+  it('refuses checkpoints it cannot restore, before making anything', () => {
+    run(['run', '-d', image, 'k3', 'sleep', '600']);
+    run(['c', 'checkpoint', '--rw', 'k3', 'ck/k3-ctr:1']);
+    const before = snapshotKeys(d, ns);
+    // ctr's own checkpoint without --task holds no container config: ctr cannot restore it either.
+    expect(ctr(d, ['c', 'restore', 'k3c', 'ck/k3-ctr:1'], { namespace: ns }).stderr).toContain('media type not found');
+    remove('k3c');
+    const r = ctrxOn(d, ['c', 'restore', 'k3x', 'ck/k3-ctr:1'], { namespace: ns });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ctrx: checkpoint "ck\/k3-ctr:1": no container config .*media type not found.*\n$/);
+    expect(ctrxOn(d, ['c', 'checkpoint', 'k3', 'ck/k3-x:1'], { namespace: ns }).code).toBe(0);
+    const rw = ctrxOn(d, ['c', 'restore', '--rw', 'k3x', 'ck/k3-x:1'], { namespace: ns });
+    expect(rw).toMatchObject({ code: 1 });
+    expect(rw.stderr).toMatch(/^ctrx: checkpoint "ck\/k3-x:1": no rw layer .*\n$/);
+    const live = ctrxOn(d, ['c', 'restore', '--live', 'k3x', 'ck/k3-x:1'], { namespace: ns });
+    expect(live.code).toBe(1);
+    expect(live.stderr).toMatch(/^ctrx: checkpoint "ck\/k3-x:1": checkpoint not found in index sha256:[0-9a-f]{64}.*\n$/);
+    expect(ctrxOn(d, ['c', 'restore', 'k3x', 'ck/nosuch:1'], { namespace: ns })).toMatchObject({ code: 1, stderr: 'ctrx: image "ck/nosuch:1": not found\n' });
+    expect(ctrxOn(d, ['c', 'restore', 'k3', 'ck/k3-x:1'], { namespace: ns })).toMatchObject({ code: 1, stderr: 'ctrx: container "k3": already exists\n' });
+    expect(run(['c', 'ls', '-q']).split('\n')).not.toContain('k3x');
+    expect(snapshotKeys(d, ns).sort()).toEqual(before.sort());
+    // An image name in use: refused, the task resumed.
+    expect(ctrxOn(d, ['c', 'checkpoint', 'k3', 'ck/k3-x:1'], { namespace: ns })).toMatchObject({ code: 1, stderr: 'ctrx: image "ck/k3-x:1": already exists\n' });
+    expect(status('k3')).toBe('RUNNING');
+    expect(ctrxOn(d, ['c', 'checkpoint', 'nosuch', 'ck/x:1'], { namespace: ns })).toMatchObject({ code: 1, stderr: `ctrx: container "nosuch" in namespace "${ns}": not found\n` });
+    expect(ctrxOn(d, ['c', 'checkpoint', 'k3'], { namespace: ns })).toMatchObject({ code: 1, stderr: 'ctrx: ref must be provided: invalid argument\n' });
+    remove('k3');
+  });
+
+  it('checkpoints the task with criu, or fails with criu\'s own reason and leaves the task running', async () => {
+    run(['run', '-d', image, 'k4', 'sh', '-c', COUNTER]);
+    await until(() => ctr(d, ['t', 'exec', '--exec-id', `w${Date.now()}`, 'k4', 'cat', '/cnt'], { namespace: ns }).code === 0, 20000, 'the counter');
+    const theirs = ctr(d, ['c', 'checkpoint', '--task', 'k4', 'ck/k4-ctr:1'], { namespace: ns });
+    const mine = ctrxOn(d, ['c', 'checkpoint', '--task', '--rw', 'k4', 'ck/k4:1'], { namespace: ns });
+    const byTask = ctrxOn(d, ['t', 'checkpoint', 'k4'], { namespace: ns });
+    if (theirs.code !== 0) {
+      // criu cannot dump here: ctr's error names the log; ctrx's names the first error in it.
+      const log = /path= ?(\S+\.log)/.exec(theirs.stderr)![1];
+      const reason = /^\([\d.]+\) Error \([^)]*\): (?!exited)(.*)$/m.exec(fs.readFileSync(log, 'utf8'))![1];
+      for (const r of [mine, byTask]) {
+        expect(r.code).toBe(1);
+        expect(r.stderr).toBe(`ctrx: checkpoint task "k4": criu dump failed: ${reason} (criu log: ${log})\n`);
+      }
+      expect(status('k4')).toBe('RUNNING');
+      expect(run(['images', 'ls', '-q']).split('\n').filter((n) => n.startsWith('ck/k4') || n.startsWith('containerd.io/checkpoint/'))).toEqual([]);
+    } else {
+      // criu works: the dump, its config and options are in ctrx's index as in ctr's, and --live restores the counter mid-count.
+      expect(mine).toMatchObject({ code: 0, stderr: '' });
+      expect(byTask.code).toBe(0);
+      expect(byTask.stdout).toMatch(/^containerd\.io\/checkpoint\/k4:\d\d-\d\d-\d{4}-\d\d:\d\d:\d\d\n$/);
+      const types = (ref: string) => JSON.parse(indexOf(ref)).manifests.map((m: { mediaType: string }) => m.mediaType);
+      expect(types('ck/k4:1')).toEqual(expect.arrayContaining(types('ck/k4-ctr:1')));
+      const at = counter('k4');
+      remove('k4');
+      expect(ctrxOn(d, ['c', 'restore', '--live', '--rw', 'k4x', 'ck/k4:1'], { namespace: ns })).toMatchObject({ code: 0, stderr: '' });
+      expect(counter('k4x')).toBeGreaterThanOrEqual(at);
+      remove('k4x');
+      run(['c', 'restore', '--live', 'k4c', 'ck/k4:1']);
+      expect(status('k4c')).toBe('RUNNING');
+      remove('k4c');
+    }
+    remove('k4');
+  });
+});
