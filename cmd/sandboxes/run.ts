@@ -13,10 +13,10 @@ const command: CommandModule<GlobalArgs, Args> = {
   describe: 'Run a new sandbox',
   builder: (y) =>
     y
-      .positional('config', { type: 'string', describe: "pod-config.json: the sandbox's OCI spec as JSON (ctr sends an empty spec)" })
+      .positional('config', { type: 'string', describe: "pod-config.json: a CRI PodSandboxConfig for podsandbox, else the sandbox's OCI spec (ctr sends an empty spec)" })
       .positional('id', { type: 'string', describe: 'sandbox-id' })
       .option('runtime', { type: 'string', default: 'io.containerd.runc.v2', describe: 'Runtime name' })
-      .option('sandboxer', { type: 'string', default: 'shim', describe: 'Sandbox controller to use (containerd 2.x: shim or podsandbox)' })
+      .option('sandboxer', { type: 'string', default: 'shim', describe: 'Sandbox controller to use (containerd 2.x: shim, or podsandbox = CRI pause container from the daemon\'s sandbox image)' })
       .option('label', { type: 'string', array: true, describe: 'Labels for the sandbox record (k=v)' }),
   handler: async (argv) => {
     if (!argv.config || !argv.id) throw new UsageError('a pod config file and a sandbox id must be provided');

@@ -8,12 +8,15 @@ import type { Client } from '../client/client';
 import { needsRelease } from '../client/features';
 import { isNotFound, wrap } from '../errdefs';
 import { dateToTimestamp } from '../api/json';
-import { OCI_SPEC_URL, packJSON } from '../typeurl';
+import { AnyMessage, OCI_SPEC_URL, packJSON } from '../typeurl';
+import { POD_METADATA_EXTENSION, normalizePodConfig, podMetadataExtension } from './pod-config';
 
 export const SANDBOX_STORE = 'containerd.services.sandbox.v1.Store';
 export const SANDBOX_CONTROLLER = 'containerd.services.sandbox.v1.Controller';
 /** The controller used when a record names none (ctr 2.1 leaves it empty, which every controller call refuses). */
 export const DEFAULT_SANDBOXER = 'shim';
+/** CRI's controller: runs a pause container from the daemon's configured sandbox image. */
+export const PODSANDBOX = 'podsandbox';
 
 /** Run a sandbox call, saying plainly that the daemon is too old when it has no sandbox services. */
 export function sandboxCall<T>(client: Client, fn: () => Promise<T>): Promise<T> {
@@ -29,6 +32,17 @@ export interface RunOptions {
 }
 
 /**
+ * Spec and extensions of the record. The shim controller gets the config as
+ * the sandbox's OCI spec; podsandbox reads a CRI PodSandboxConfig from the
+ * metadata extension, and (like ctr) an empty OCI spec.
+ */
+function recordPayload(o: RunOptions): { spec: AnyMessage; extensions: Record<string, AnyMessage> } {
+  if (o.sandboxer !== PODSANDBOX) return { spec: packJSON(OCI_SPEC_URL, o.spec), extensions: {} };
+  const config = normalizePodConfig(o.spec);
+  return { spec: packJSON(OCI_SPEC_URL, {}), extensions: { [POD_METADATA_EXTENSION]: podMetadataExtension(o.id, config) } };
+}
+
+/**
  * Store.Create, Controller.Create, Controller.Start. If creating or starting
  * fails, everything made so far is undone: the controller's sandbox, a shim
  * it may have left running, and the record.
@@ -38,7 +52,7 @@ export async function runSandbox(client: Client, o: RunOptions): Promise<void> {
   const sandbox = {
     sandbox_id: o.id,
     runtime: { name: o.runtime },
-    spec: packJSON(OCI_SPEC_URL, o.spec),
+    ...recordPayload(o),
     labels: o.labels,
     created_at: now,
     updated_at: now,

@@ -26,6 +26,9 @@ const SYSTEM_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
 // Where runc shims of every daemon keep their sockets (s/) and runc its state (runc/).
 const SHIM_STATE = '/run/containerd';
 
+/** The CRI sandbox ("pause") image the 2.x daemons are configured with; never pulled, tests import it. */
+const SANDBOX_IMAGE = 'docker.io/ctrx/pause:test';
+
 const READY_TIMEOUT_MS = 20000;
 const CTR_TIMEOUT_MS = 120000;
 // Longest socket we create is <dir>/containerd.sock.ttrpc; sun_path holds 107 bytes.
@@ -112,6 +115,11 @@ function renderConfig(line, files, { cri }) {
       `  socket_path = ${q(files.nriSocket)}`,
       '[plugins."io.containerd.cri.v1.runtime"]',
       '  netns_mounts_under_state_dir = true',
+      // Without CAP_SYS_RESOURCE runc cannot give a pause container its -998 OOM score; keep the daemon's.
+      '  restrict_oom_score_adj = true',
+      // No registry is reachable: the podsandbox controller's pause image is one tests build and import.
+      '[plugins."io.containerd.cri.v1.images".pinned_images]',
+      `  sandbox = ${q(SANDBOX_IMAGE)}`,
       '[plugins."io.containerd.image-verifier.v1.bindir"]',
       `  bin_dir = ${q(path.join(files.opt, 'image-verifier', 'bin'))}`,
     ];
@@ -548,7 +556,7 @@ async function main(argv) {
   return 2;
 }
 
-module.exports = { startContainerd, ctrRun, stopContainerdIn, lineInfo, describe };
+module.exports = { startContainerd, ctrRun, stopContainerdIn, lineInfo, describe, SANDBOX_IMAGE };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

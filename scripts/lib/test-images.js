@@ -156,13 +156,13 @@ function putBlob(layoutDir, mediaType, buf) {
   return { mediaType, digest, size: buf.length };
 }
 
-function imageConfig(platform, diffIds, history) {
+function imageConfig(platform, diffIds, history, cmd = ['sh']) {
   return {
     created: EPOCH,
     ...platform,
     config: {
       Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
-      Cmd: ['sh'],
+      Cmd: cmd,
     },
     rootfs: { type: 'layers', diff_ids: diffIds },
     history: history.map((createdBy) => ({ created: EPOCH, created_by: createdBy })),
@@ -171,7 +171,7 @@ function imageConfig(platform, diffIds, history) {
 
 const json = (v) => Buffer.from(JSON.stringify(v));
 
-async function writeOciLayout(out, { ref, platforms, layers, gzip }) {
+async function writeOciLayout(out, { ref, platforms, layers, gzip, cmd }) {
   fs.mkdirSync(out, { recursive: true });
   const blobDir = path.join(out, 'blobs', 'sha256');
   fs.mkdirSync(blobDir, { recursive: true });
@@ -187,7 +187,7 @@ async function writeOciLayout(out, { ref, platforms, layers, gzip }) {
   const history = layers.map((l) => l.createdBy);
   const manifests = platforms.map((p) => {
     const platform = parsePlatform(p);
-    const config = putBlob(out, MT.ociConfig, json(imageConfig(platform, diffIds, history)));
+    const config = putBlob(out, MT.ociConfig, json(imageConfig(platform, diffIds, history, cmd)));
     const manifest = { schemaVersion: 2, mediaType: MT.ociManifest, config, layers: layerDescs };
     return { ...putBlob(out, MT.ociManifest, json(manifest)), platform, config };
   });
@@ -229,7 +229,7 @@ async function writeOciLayout(out, { ref, platforms, layers, gzip }) {
   };
 }
 
-async function writeDockerSave(out, { ref, platforms, layers }) {
+async function writeDockerSave(out, { ref, platforms, layers, cmd }) {
   if (platforms.length !== 1) throw new Error('docker save archives hold one platform; use format "oci" for several');
   fs.mkdirSync(out, { recursive: true });
   const diffIds = [];
@@ -247,7 +247,7 @@ async function writeDockerSave(out, { ref, platforms, layers }) {
     layerPaths.push(`${id}/layer.tar`);
     parent = id;
   }
-  const configBuf = json(imageConfig(parsePlatform(platforms[0]), diffIds, layers.map((l) => l.createdBy)));
+  const configBuf = json(imageConfig(parsePlatform(platforms[0]), diffIds, layers.map((l) => l.createdBy), cmd));
   const configDigest = sha256(configBuf);
   fs.writeFileSync(path.join(out, `${configDigest.slice(7)}.json`), configBuf);
   const familiar = familiarRef(ref);
@@ -278,11 +278,12 @@ function defaultArchiveName({ ref, format, platforms, extraLayerBytes, gzip }) {
  * Build a test image archive in dir. Resolves to
  * { archive, ref, indexDigest, manifestDigests, layerDigests, configDigests }.
  * For 'docker' archives manifestDigests is empty (the importer makes the manifest)
- * and layerDigests are the uncompressed layer.tar digests.
+ * and layerDigests are the uncompressed layer.tar digests. cmd replaces the
+ * config's Cmd (default ["sh"]), e.g. a long sleep for a pause image.
  */
 async function buildImage({
   dir, name = DEFAULT_REF, platforms = ['linux/amd64'], format = 'oci', extraLayerBytes = 0,
-  gzip = true, archive,
+  gzip = true, archive, cmd,
 } = {}) {
   if (!dir) throw new Error('buildImage: dir is required');
   if (!['oci', 'docker'].includes(format)) throw new Error(`buildImage: unknown format ${format}`);
@@ -294,7 +295,7 @@ async function buildImage({
   try {
     const layers = await tarLayers(stage, await stageLayerTrees(stage, extraLayerBytes));
     const out = path.join(stage, 'out');
-    const opts = { ref, platforms, layers, gzip };
+    const opts = { ref, platforms, layers, gzip, cmd };
     const result = format === 'oci' ? await writeOciLayout(out, opts) : await writeDockerSave(out, opts);
     run('tar', [...REPRODUCIBLE_TAR, '-cf', archive, '-C', out, ...result.entries]);
     const { entries, ...digests } = result;
