@@ -9,35 +9,67 @@ import { normalizeArgs, withGlobalFlags } from './context';
 import { haltAtFirstPositional } from '../internal/container-flags';
 import { UsageError } from '../internal/errdefs';
 import { VERSION } from './build-info';
-import pluginsCommand from './plugins';
-import versionCommand from './version';
-import containersCommand from './containers';
-import contentCommand from './content';
-import eventsCommand from './events';
-import imagesCommand from './images';
-import leasesCommand from './leases';
-import namespacesCommand from './namespaces';
-import pprofCommand from './pprof';
-import runCommand from './run';
-import snapshotsCommand from './snapshots';
-import tasksCommand from './tasks';
-import installCommand from './install';
-import ociCommand from './oci';
-import sandboxesCommand from './sandboxes';
-import infoCommand from './info';
-import deprecationsCommand from './deprecations';
-import shimCommand from './shim';
-import apiCommand from './api';
-import shellCommand from './shell';
-import completionCommand, { completeCommand } from './completion';
+import type { CommandModule } from 'yargs';
 
-// ctr's top-level order (app/main.go), then what ctrx adds.
-const COMMANDS = [
-  pluginsCommand, versionCommand, containersCommand, contentCommand, eventsCommand, imagesCommand,
-  leasesCommand, namespacesCommand, pprofCommand, runCommand, snapshotsCommand, tasksCommand,
-  installCommand, ociCommand, sandboxesCommand, infoCommand, deprecationsCommand, shimCommand,
-  apiCommand, shellCommand, completionCommand, completeCommand,
+/** What yargs needs to route to a command, without loading the command's code. */
+export interface CommandEntry {
+  command: string;
+  aliases?: string[];
+  describe: string;
+  hidden?: boolean;
+  /** The command module itself, loaded only when the command (or its help) is used. */
+  load: () => CommandModule;
+}
+
+// ctr's top-level order (app/main.go), then what ctrx adds. Each module is
+// required on use: esbuild turns these require() calls into lazy module
+// initialisers, so a command evaluates only its own group's code and imports
+// (test/unit/app.test.ts checks this table against the modules).
+/* eslint-disable @typescript-eslint/no-require-imports */
+export const COMMANDS: CommandEntry[] = [
+  { command: 'plugins', aliases: ['plugin'], describe: 'Provides information about containerd plugins', load: () => require('./plugins').default },
+  { command: 'version', describe: 'Print the client and server versions', load: () => require('./version').default },
+  { command: 'containers', aliases: ['c', 'container'], describe: 'Manage containers', load: () => require('./containers').default },
+  { command: 'content', describe: 'Manage content', load: () => require('./content').default },
+  { command: 'events [filters..]', aliases: ['event'], describe: 'Display containerd events', load: () => require('./events').default },
+  { command: 'images', aliases: ['image', 'i'], describe: 'Manage images', load: () => require('./images').default },
+  { command: 'leases', describe: 'Manage leases', load: () => require('./leases').default },
+  { command: 'namespaces', aliases: ['namespace', 'ns'], describe: 'Manage namespaces', load: () => require('./namespaces').default },
+  { command: 'pprof', describe: 'Provide golang pprof outputs for containerd', load: () => require('./pprof').default },
+  { command: 'run [args..]', describe: 'Run a container', load: () => require('./run').default },
+  { command: 'snapshots', aliases: ['snapshot'], describe: 'Manage snapshots', load: () => require('./snapshots').default },
+  { command: 'tasks', aliases: ['t', 'task'], describe: 'Manage tasks', load: () => require('./tasks').default },
+  { command: 'install [ref]', describe: 'Install a new package', load: () => require('./install').default },
+  { command: 'oci', describe: 'OCI tools', load: () => require('./oci').default },
+  { command: 'sandboxes', aliases: ['sandbox', 'sb', 's'], describe: 'Manage sandboxes', load: () => require('./sandboxes').default },
+  { command: 'info', describe: 'Print the server info', load: () => require('./info').default },
+  { command: 'deprecations', describe: 'Deprecation warnings of the daemon', load: () => require('./deprecations').default },
+  { command: 'shim', describe: 'Interact with a shim directly', load: () => require('./shim').default },
+  { command: 'api', describe: "See and call containerd's gRPC API directly", load: () => require('./api').default },
+  {
+    command: 'shell',
+    describe: 'Run many commands over one connection: interactive with history and completion, or command lines from stdin',
+    load: () => require('./shell').default,
+  },
+  { command: 'completion [shell]', describe: 'Print a completion script for bash or zsh (source <(ctrx completion bash))', load: () => require('./completion').default },
+  { command: '__complete', describe: '', hidden: true, load: () => require('./completion').completeCommand },
 ];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** A yargs module that defers to the real one for its flags and its work. */
+function lazyCommand(entry: CommandEntry): CommandModule {
+  return {
+    command: entry.command,
+    aliases: entry.aliases,
+    describe: entry.hidden ? false : entry.describe,
+    builder: (y: Argv) => {
+      const b = entry.load().builder;
+      if (typeof b === 'function') return b(y) as Argv;
+      return b ? y.options(b) : y;
+    },
+    handler: (argv) => entry.load().handler(argv),
+  };
+}
 
 /** Build the parser for one invocation. */
 export function buildApp(args: string[]): Argv {
@@ -65,7 +97,7 @@ export function buildApp(args: string[]): Argv {
       throw text.startsWith("incorrect usage") ? new Error(text) : new UsageError(text);
     });
   withGlobalFlags(app);
-  for (const cmd of COMMANDS) app.command(cmd as never);
+  for (const entry of COMMANDS) app.command(lazyCommand(entry) as never);
   return app.demandCommand(1, 'no command given; see ctrx --help');
 }
 
