@@ -33,7 +33,8 @@ const command: CommandModule<GlobalArgs, Args> = {
   handler: async (argv) => {
     const [ref] = requireArgs(argv.ref, 'please provide an image reference to fetch');
     const { pullCommand } = await import('../../internal/remotes/commands');
-    await withClient(argv, (client) =>
+    const { interruptible } = await import('../../internal/util/interrupt');
+    await withClient(argv, (client) => interruptible(client, `fetch ${ref}`, () =>
       pullCommand(client, ref, {
         transfer: false,
         remote: remoteOptions(argv),
@@ -47,7 +48,7 @@ const command: CommandModule<GlobalArgs, Args> = {
         maxConcurrentDownloads: argv['max-concurrent-downloads'] ?? 3,
         quiet: argv.quiet || argv.debug,
         unpack: false,
-      }, out),
+      }, out)),
     );
   },
 };

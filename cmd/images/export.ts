@@ -1,11 +1,14 @@
 /**
  * `ctrx images export OUT|- IMAGE...`: an OCI layout tar with a
- * docker-compatible manifest.json (client path on every containerd line; see
- * internal/archive/export.ts). A file is written under a temporary name and
- * renamed when complete, so a failed export leaves nothing behind.
+ * docker-compatible manifest.json. On containerd 2.x the daemon writes it and
+ * streams it back (Transfer service, internal/transfer/archive.ts); on 1.x,
+ * or with --local, ctrx writes it (internal/archive/export.ts). A file is
+ * written under a temporary name and renamed when complete, so a failed or
+ * interrupted export leaves nothing behind.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Writable } from 'stream';
 import type { CommandModule } from 'yargs';
 import { GlobalArgs, withClient } from '../context';
 import { UsageError } from '../../internal/errdefs';
@@ -13,6 +16,8 @@ import { parsePlatform } from '../../internal/platforms';
 import { ProgressDisplay, modeFor } from '../../internal/progress/display';
 import { dashArg, endStream } from '../../internal/archive/stream-util';
 import { exportImages } from '../../internal/archive/export';
+import { useTransfer } from '../../internal/registry-flags';
+import { interruptible } from '../../internal/util/interrupt';
 
 type Args = GlobalArgs & {
   out?: string;
@@ -22,6 +27,7 @@ type Args = GlobalArgs & {
   platform?: string[];
   'all-platforms': boolean;
   local: boolean;
+  transfer: boolean;
   quiet: boolean;
 };
 
@@ -36,7 +42,8 @@ const command: CommandModule<GlobalArgs, Args> = {
       .option('skip-non-distributable', { type: 'boolean', default: false, describe: 'Do not add non-distributable blobs such as Windows layers to archive' })
       .option('platform', { type: 'string', array: true, describe: 'Export content from a specific platform' })
       .option('all-platforms', { type: 'boolean', default: false, describe: 'Exports content from all platforms' })
-      .option('local', { type: 'boolean', default: true, describe: 'Run export locally rather than through transfer API (ctrx always exports on the client)' })
+      .option('local', { type: 'boolean', default: false, describe: 'Run export locally rather than through transfer API (always local on containerd 1.x)' })
+      .option('transfer', { type: 'boolean', default: false, describe: 'Export through the Transfer service of containerd 1.7+ (the 2.x default)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress display (ctrx)' }),
   handler: async (argv) => {
     const dest = dashArg(argv.out);
@@ -49,31 +56,43 @@ const command: CommandModule<GlobalArgs, Args> = {
         throw new UsageError(`invalid platform ${JSON.stringify(p)}: ${(e as Error).message}`);
       }
     });
-    await withClient(argv, async (c) => {
-      // Progress goes to stderr: stdout may be the archive itself.
-      const mode = modeFor(process.stderr, { quiet: argv.quiet });
-      const progress = mode === 'off' ? undefined : new ProgressDisplay(process.stderr, mode);
-      const opts = { platforms, allPlatforms: argv['all-platforms'], skipManifestJson: argv['skip-manifest-json'], skipNonDistributable: argv['skip-non-distributable'], progress };
-      try {
-        if (dest === '-') {
-          await exportImages(c, images, process.stdout, opts);
-          return;
-        }
-        const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.ctrx-${process.pid}`);
-        const file = fs.createWriteStream(tmp);
+    await withClient(argv, (c) =>
+      interruptible(c, `export ${dest === '-' ? 'to stdout' : dest}`, async (onAbort) => {
+        const transfer = await useTransfer(c, argv, []);
+        // Progress goes to stderr: stdout may be the archive itself. ctr 2.x shows none on the Transfer path.
+        const mode = transfer ? 'off' : modeFor(process.stderr, { quiet: argv.quiet });
+        const progress = mode === 'off' ? undefined : new ProgressDisplay(process.stderr, mode);
+        const opts = { platforms, allPlatforms: argv['all-platforms'], skipManifestJson: argv['skip-manifest-json'], skipNonDistributable: argv['skip-non-distributable'], progress };
+        const write = async (sink: NodeJS.WritableStream) => {
+          if (!transfer) return exportImages(c, images, sink as Writable, opts);
+          const { transferExport } = await import('../../internal/transfer/archive');
+          await transferExport(c, images, sink, opts);
+        };
         try {
-          await exportImages(c, images, file, opts);
-          await endStream(file);
-          fs.renameSync(tmp, dest);
-        } catch (err) {
-          file.destroy();
-          fs.rmSync(tmp, { force: true });
-          throw err;
+          if (dest === '-') {
+            await write(process.stdout);
+            return;
+          }
+          const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.ctrx-${process.pid}`);
+          const file = fs.createWriteStream(tmp);
+          const drop = () => {
+            file.destroy();
+            fs.rmSync(tmp, { force: true });
+          };
+          onAbort(drop);
+          try {
+            await write(file);
+            await endStream(file);
+            fs.renameSync(tmp, dest);
+          } catch (err) {
+            drop();
+            throw err;
+          }
+        } finally {
+          progress?.stop();
         }
-      } finally {
-        progress?.stop();
-      }
-    });
+      }),
+    );
   },
 };
 export default command;

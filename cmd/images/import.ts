@@ -1,18 +1,23 @@
 /**
- * `ctrx images import FILE|-`: OCI layout and docker save archives, streamed
- * into the store (client path on every containerd line; see
- * internal/archive/import-images.ts). Prints ctr's "unpacking ...done" lines;
- * on a terminal, a per-blob progress table while the archive is read.
+ * `ctrx images import FILE|-`: OCI layout and docker save archives into the
+ * store. As ctr of the daemon's release does: containerd 2.x streams the
+ * archive to the daemon's Transfer service (internal/transfer/archive.ts),
+ * 1.x (and --local, or a flag only the client path has) reads it here
+ * (internal/archive/import-images.ts, ctr's "unpacking ...done" lines).
+ * Ctrl-C keeps the partial work under an expiring lease; a re-run resumes.
  */
 import * as fs from 'fs';
 import type { Readable } from 'stream';
 import type { CommandModule } from 'yargs';
 import { GlobalArgs, labelArgs, out, withClient } from '../context';
 import { UsageError } from '../../internal/errdefs';
-import { parsePlatform } from '../../internal/platforms';
+import { parsePlatform, type Platform } from '../../internal/platforms';
+import type { Client } from '../../internal/client/client';
 import { snapshotterFlag } from '../../internal/snapshotter';
 import { ProgressDisplay, modeFor } from '../../internal/progress/display';
 import { dashArg } from '../../internal/archive/stream-util';
+import { setFlags, useTransfer } from '../../internal/registry-flags';
+import { interruptible } from '../../internal/util/interrupt';
 
 type Args = GlobalArgs & {
   in?: string;
@@ -24,6 +29,7 @@ type Args = GlobalArgs & {
   platform?: string;
   'no-unpack': boolean;
   local: boolean;
+  transfer: boolean;
   'compress-blobs': boolean;
   'discard-unpacked-layers': boolean;
   'sync-fs': boolean;
@@ -45,7 +51,8 @@ const command: CommandModule<GlobalArgs, Args> = {
       .option('all-platforms', { type: 'boolean', default: false, describe: 'Imports content for all platforms, false by default' })
       .option('platform', { type: 'string', describe: 'Imports content for specific platform' })
       .option('no-unpack', { type: 'boolean', default: false, describe: 'Skip unpacking the images, false by default' })
-      .option('local', { type: 'boolean', default: true, describe: 'Run import locally rather than through transfer API (ctrx always imports on the client)' })
+      .option('local', { type: 'boolean', default: false, describe: 'Run import locally rather than through transfer API (always local on containerd 1.x)' })
+      .option('transfer', { type: 'boolean', default: false, describe: 'Import through the Transfer service of containerd 1.7+ (the 2.x default)' })
       .option('compress-blobs', { type: 'boolean', default: false, describe: 'Compress uncompressed blobs when creating manifest (Docker format only)' })
       .option('discard-unpacked-layers', { type: 'boolean', default: false, describe: 'Allow the garbage collector to clean layers up from the content store after unpacking' })
       .option('sync-fs', { type: 'boolean', default: false, describe: 'Synchronize the underlying filesystem containing files when unpack images' })
@@ -58,41 +65,84 @@ const command: CommandModule<GlobalArgs, Args> = {
     if (argv['skip-digest-for-named'] && !argv.digests) throw new UsageError('--skip-digest-for-named must be specified with --digests option');
     const platform = argv.platform ? parsePlatform(argv.platform) : undefined;
     let input: Readable;
-    if (src === '-') {
-      input = process.stdin;
-    } else {
+    const openInput = (chunk: number): Readable => {
+      if (src === '-') return process.stdin;
       try {
         fs.accessSync(src, fs.constants.R_OK);
       } catch (e) {
         throw new Error(`open ${src}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
       }
-      input = fs.createReadStream(src, { highWaterMark: 1 << 20 });
-    }
-    const { importImages } = await import('../../internal/archive/import-images');
-    await withClient(argv, async (c) => {
-      const mode = modeFor(process.stdout, { quiet: argv.quiet });
-      const progress = mode === 'off' ? undefined : new ProgressDisplay(process.stdout, mode);
-      try {
-        await importImages(c, input, {
-          baseName: argv['base-name'],
-          digests: argv.digests,
-          skipDigestForNamed: argv['skip-digest-for-named'],
-          indexName: argv['index-name'],
-          allPlatforms: argv['all-platforms'],
-          platform,
-          compress: argv['compress-blobs'],
-          noUnpack: argv['no-unpack'],
-          snapshotter: argv.snapshotter,
-          labels: argv.label ? labelArgs(argv.label) : undefined,
-          discardUnpackedLayers: argv['discard-unpacked-layers'],
-          syncFs: argv['sync-fs'],
-          progress,
-          write: out,
-        });
-      } finally {
-        progress?.stop();
-      }
-    });
+      return fs.createReadStream(src, { highWaterMark: chunk });
+    };
+    await withClient(argv, (c) =>
+      interruptible(c, `import ${src === '-' ? 'from stdin' : src}`, async (onAbort) => {
+        const transfer = await useTransfer(c, argv, setFlags(argv, LOCAL_ONLY));
+        // The transfer path sends 32 KiB pieces; the client path writes 1 MiB ones.
+        input = openInput(transfer ? 64 << 10 : 1 << 20);
+        onAbort(() => input.destroy());
+        if (transfer) {
+          await transferImport(c, input, argv, platform);
+          return;
+        }
+        const { importImages } = await import('../../internal/archive/import-images');
+        const mode = modeFor(process.stdout, { quiet: argv.quiet });
+        const progress = mode === 'off' ? undefined : new ProgressDisplay(process.stdout, mode);
+        try {
+          await importImages(c, input, {
+            baseName: argv['base-name'],
+            digests: argv.digests,
+            skipDigestForNamed: argv['skip-digest-for-named'],
+            indexName: argv['index-name'],
+            allPlatforms: argv['all-platforms'],
+            platform,
+            compress: argv['compress-blobs'],
+            noUnpack: argv['no-unpack'],
+            snapshotter: argv.snapshotter,
+            labels: argv.label ? labelArgs(argv.label) : undefined,
+            discardUnpackedLayers: argv['discard-unpacked-layers'],
+            syncFs: argv['sync-fs'],
+            progress,
+            write: out,
+          });
+        } finally {
+          progress?.stop();
+        }
+      }),
+    );
   },
 };
 export default command;
+
+/** Flags the Transfer path cannot honour (ctr 2.x: `"--x" requires "--local" flag`); ctrx then imports locally. */
+const LOCAL_ONLY = ['discard-unpacked-layers'];
+
+/** The Transfer-service import, with ctr 2.x's progress display. */
+async function transferImport(c: Client, input: Readable, argv: Args, platform: Platform | undefined): Promise<void> {
+  const { transferImport: run } = await import('../../internal/transfer/archive');
+  const { TransferDisplay } = await import('../../internal/transfer/progress');
+  const { progressMode } = await import('../../internal/remotes/progress');
+  const display = new TransferDisplay(progressMode(argv.quiet), 'import', '');
+  try {
+    await run(
+      c,
+      input,
+      {
+        indexName: argv['index-name'],
+        baseName: argv['base-name'],
+        digests: argv.digests,
+        skipDigestForNamed: argv['skip-digest-for-named'],
+        allPlatforms: argv['all-platforms'],
+        platform,
+        noUnpack: argv['no-unpack'],
+        snapshotter: argv.snapshotter,
+        labels: argv.label ? labelArgs(argv.label) : undefined,
+        compress: argv['compress-blobs'],
+      },
+      (e) => display.handle(e),
+    );
+  } catch (err) {
+    display.abort();
+    throw err;
+  }
+  display.finish();
+}

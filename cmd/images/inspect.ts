@@ -26,7 +26,7 @@ const command: CommandModule<GlobalArgs, Args> = {
         printJSON(toJSONValue('containerd.services.images.v1.Image', img));
         return;
       }
-      out(await inspectTree(c, img, argv.content));
+      await inspectTree(c, img, argv.content, out);
     });
   },
 };

@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import { GlobalArgs, labelArgs, out, requireArgs, withClient } from '../context';
 import { RegistryArgs, remoteOptions, setFlags, useTransfer, withPathFlags, withRegistryFlags } from '../../internal/registry-flags';
 import { snapshotterFlag } from '../../internal/snapshotter';
+import { interruptible } from '../../internal/util/interrupt';
 
 type Args = GlobalArgs &
   RegistryArgs & {
@@ -43,7 +44,7 @@ const command: CommandModule<GlobalArgs, Args> = {
   handler: async (argv) => {
     const [refArg] = requireArgs(argv.ref, 'please provide an image reference to pull');
     const { pullCommand } = await import('../../internal/remotes/commands');
-    await withClient(argv, async (client) => {
+    await withClient(argv, (client) => interruptible(client, `pull ${refArg}`, async () => {
       const transfer = await useTransfer(client, argv, setFlags(argv, LOCAL_ONLY));
       await pullCommand(client, refArg, {
         transfer,
@@ -58,7 +59,7 @@ const command: CommandModule<GlobalArgs, Args> = {
         quiet: argv.quiet || argv.debug,
         unpack: true,
       }, out);
-    });
+    }));
   },
 };
 export default command;

@@ -7,6 +7,7 @@
 import { randomBytes } from 'crypto';
 import type { Client } from '../client/client';
 import { timestampToRFC3339 } from '../api/json';
+import { interrupted } from '../util/interrupt';
 
 export const GC_EXPIRE_LABEL = 'containerd.io/gc.expire';
 /** ctr's default lifetime for its temporary leases. */
@@ -50,8 +51,11 @@ export async function withTempLease<T>(client: Client, fn: (leaseID: string) => 
     return await fn(id);
   } finally {
     client.lease = undefined;
-    await client
-      .unary('containerd.services.leases.v1.Leases', 'Delete', { id, sync: !!opts.sync }, { lease: null })
-      .catch(() => undefined); // an expired or already removed lease is fine
+    // Interrupted (Ctrl-C): keep the lease; it expires, and a re-run resumes what it holds.
+    if (!interrupted()) {
+      await client
+        .unary('containerd.services.leases.v1.Leases', 'Delete', { id, sync: !!opts.sync }, { lease: null })
+        .catch(() => undefined); // an expired or already removed lease is fine
+    }
   }
 }

@@ -41,11 +41,11 @@ export class TransferDisplay {
 
   constructor(
     private readonly mode: ProgressMode,
-    private readonly verb: 'pull' | 'push',
+    private readonly verb: 'pull' | 'push' | 'import',
     private readonly ref: string,
     private readonly out: NodeJS.WritableStream = process.stdout,
   ) {
-    this.status = verb === 'pull' ? `Pulling from OCI Registry (${ref})` : `Pushing to OCI Registry (${ref})`;
+    this.status = verb === 'pull' ? `Pulling from OCI Registry (${ref})` : verb === 'push' ? `Pushing to OCI Registry (${ref})` : 'Importing';
     // The daemon sends the final status line itself; this is the fallback.
     if (mode === 'tty') {
       this.timer = setInterval(() => this.draw(), 100);
