@@ -85,7 +85,7 @@ describe.each(LINES)('containerd %s', (line) => {
       const lines = r.stderr.trimEnd().split('\n');
       expect(lines[0]).toBe(`trace #1 call containerd.services.namespaces.v1.Namespaces/List (unary) containerd-namespace=${ns}`);
       expect(lines[1]).toBe('trace #1 request (0 B) {}');
-      expect(lines[2]).toMatch(/^trace #1 response \(\d+ B\) \{"namespaces":\[/);
+      expect(lines[2]).toMatch(/^trace #1 response \([\d.]+ (B|KiB|MiB)\) \{"namespaces":\[/);
       expect(lines[3]).toMatch(/^trace #1 status OK \(0\) in [\d.]+ms$/);
       expect(lines).toHaveLength(4);
     }
