@@ -10,13 +10,13 @@ import * as fs from 'fs';
 import type { Client } from '../client/client';
 import type { containerd } from '../../api/gen/types';
 import type { ContainerFlagArgs } from '../container-flags';
-import { isAlreadyExists, isNotFound, UsageError } from '../errdefs';
+import { isAlreadyExists, UsageError } from '../errdefs';
 import { withTempLease } from '../leases/temp-lease';
 import { resolveSnapshotter } from '../snapshotter';
 import { packAny, OCI_SPEC_URL } from '../typeurl';
 import { parsePlatform } from '../platforms';
 import { getImage, resolveManifest } from '../images/image';
-import { chainID as topChainID, unpackImage } from '../unpack/unpack';
+import { chainID as topChainID, snapshotExists, unpackImage } from '../unpack/unpack';
 import { applyOpts } from '../oci/options';
 import { flavourFor, type SpecFlavour } from '../oci/spec';
 import { canonicalSpec, type Spec } from '../oci/spec-json';
@@ -136,17 +136,6 @@ async function create(client: Client, record: Partial<Container>, spec: Spec, du
     return res.container!;
   } catch (err) {
     if (isAlreadyExists(err)) throw new Error(`container "${record.id}": already exists`);
-    throw err;
-  }
-}
-
-async function snapshotExists(client: Client, snapshotter: string, key: string): Promise<boolean> {
-  if (!key) return false;
-  try {
-    await client.unary(SNAP, 'Stat', { snapshotter, key });
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
     throw err;
   }
 }

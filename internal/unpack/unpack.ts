@@ -58,7 +58,9 @@ export interface UnpackResult {
   resolved: ResolvedManifest;
 }
 
-async function snapshotExists(client: Client, snapshotter: string, key: string): Promise<boolean> {
+/** Snapshots.Stat as a yes/no: false when the key is unknown, other errors thrown. */
+export async function snapshotExists(client: Client, snapshotter: string, key: string): Promise<boolean> {
+  if (!key) return false;
   try {
     await client.unary(SNAP, 'Stat', { snapshotter, key });
     return true;
