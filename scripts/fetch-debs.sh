@@ -5,6 +5,11 @@
 #   golang-github-containerd-containerd-api-dev (sid) - containerd 2.x API definitions
 #   golang-k8s-cri-api-dev (sid)                      - CRI API definitions
 #   golang-github-containerd-containerd-dev (bookworm) - containerd 1.6 API definitions
+#   criu (sid) with every library it needs, into $CACHE/x/criu-sid, and a
+#     launcher $CACHE/x/criu-sid/bin/criu that runs it with sid's own loader:
+#     bookworm's criu 3.17 cannot dump a task on kernels whose vDSO layout it
+#     does not know ("Unexpected rt vDSO area bounds"), and sid's needs a newer
+#     glibc than bookworm's, so it brings its own and touches nothing system-wide.
 # The .deb files stay in the cache, so later runs on the same machine reuse them.
 set -euo pipefail
 CACHE=${CTRX_CACHE:-/var/cache/ctrx}
@@ -57,4 +62,28 @@ done
 for p in containerd golang-github-containerd-containerd-api-dev golang-k8s-cri-api-dev golang-github-containerd-containerd-dev; do
   [ -f "$CACHE/x/$p/VERSION" ] || { echo "fetch-debs: $p could not be fetched" >&2; exit 1; }
 done
+# criu from sid: the package and its whole dependency closure as apt resolves it
+# against an empty system, so every library comes from the same suite.
+CRIU="$CACHE/x/criu-sid"
+if [ ! -x "$CRIU/bin/criu" ]; then
+  mkdir -p "$CACHE/debs/criu-sid"
+  empty_status="$CACHE/apt/empty-status"; : > "$empty_status"
+  closure=$(apt-get "${sid_apt[@]}" -o "Dir::State::status=$empty_status" install -s --no-install-recommends criu 2>/dev/null | awk '/^Inst /{print $2}')
+  [ -n "$closure" ] || { apt-get "${sid_apt[@]}" update -qq; closure=$(apt-get "${sid_apt[@]}" -o "Dir::State::status=$empty_status" install -s --no-install-recommends criu 2>/dev/null | awk '/^Inst /{print $2}'); }
+  [ -n "$closure" ] || { echo "fetch-debs: cannot resolve criu's dependencies in sid" >&2; exit 1; }
+  # shellcheck disable=SC2086
+  (cd "$CACHE/debs/criu-sid" && rm -f ./*.deb && apt-get "${sid_apt[@]}" download $closure 2>&1 | grep -v 'unsandboxed' || true)
+  rm -rf "$CRIU"; mkdir -p "$CRIU/bin"
+  for deb in "$CACHE"/debs/criu-sid/*.deb; do dpkg -x "$deb" "$CRIU"; done
+  dpkg-deb -f "$CACHE"/debs/criu-sid/criu_*.deb Version > "$CRIU/VERSION"
+  lib="$CRIU/usr/lib/x86_64-linux-gnu"
+  cat > "$CRIU/bin/criu" <<LAUNCHER
+#!/bin/sh
+# sid's criu through sid's loader and libraries only (written by scripts/fetch-debs.sh).
+exec "$lib/ld-linux-x86-64.so.2" --library-path "$lib" "$CRIU/usr/sbin/criu" "\$@"
+LAUNCHER
+  chmod 755 "$CRIU/bin/criu"
+  "$CRIU/bin/criu" --version >/dev/null || { echo "fetch-debs: sid's criu does not start" >&2; exit 1; }
+fi
+
 echo "fetch-debs: $(for p in "$CACHE"/x/*; do printf '%s=%s ' "$(basename "$p")" "$(cat "$p/VERSION")"; done)"

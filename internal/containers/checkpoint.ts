@@ -12,7 +12,6 @@
  * needs that part). When criu fails, the error names criu's own reason, read
  * from the dump log the runtime points to.
  */
-import * as fs from 'fs';
 import type { Client } from '../client/client';
 import type { containerd } from '../../api/gen/types';
 import { isAlreadyExists } from '../errdefs';
@@ -22,6 +21,7 @@ import { diffSnapshots } from '../snapshots/diff';
 import { packAny } from '../typeurl';
 import { ANN, MT, encodeAny, hostPlatform, writeIndex, writePart, type CheckpointIndex } from './checkpoint-index';
 import { getContainer } from './task';
+import { criuReason } from './criu-log';
 
 const TASKS = 'containerd.services.tasks.v1.Tasks' as const;
 const RUNC_V2 = 'io.containerd.runc.v2';
@@ -61,29 +61,20 @@ async function whilePaused<T>(client: Client, id: string, task: Process | undefi
   }
 }
 
-/** criu's own reason for a failed dump or restore, from the log named in the runtime's error. */
-export function criuReason(message: string): string | undefined {
-  const m = /criu failed: type (\w+) errno \d+ path= ?(\S+\.log)/.exec(message);
-  if (!m) return undefined;
-  let log: string;
-  try {
-    log = fs.readFileSync(m[2], 'utf8');
-  } catch {
-    return undefined;
-  }
-  const errors = [...log.matchAll(/^\([\d.]+\) Error \([^)]*\): (.*)$/gm)].map((x) => x[1].trim()).filter((e) => !/^exited, status=/.test(e));
-  if (!errors.length) return undefined;
-  return `criu ${m[1].toLowerCase()} failed: ${errors[0]} (criu log: ${m[2]})`;
-}
-
 /** Tasks.Checkpoint, with criu's reason in the error when criu is what failed. */
 async function checkpointTask(client: Client, id: string, options: { type_url: string; value: Buffer } | null): Promise<Descriptor[]> {
   try {
     const res = await client.unary(TASKS, 'Checkpoint', { container_id: id, parent_checkpoint: '', options });
     return res.descriptors.map((d) => ({ ...apiToOci(d), platform: hostPlatform() }));
   } catch (err) {
-    const reason = criuReason((err as Error).message);
-    throw new Error(`checkpoint task "${id}": ${reason ?? (err as Error).message}`);
+    const reason = criuReason((err as Error).message, 'dump');
+    // containerd 1.6 stores the container's spec with each task checkpoint and
+    // fails when that blob is already stored (an earlier checkpoint of the same
+    // container, by any client); containerd/containerd#8401 fixed it later.
+    const hint = isAlreadyExists(err) && /^content sha256:/.test((err as Error).message)
+      ? ' (this containerd cannot checkpoint a task whose spec an earlier checkpoint already stored: containerd/containerd#8401)'
+      : '';
+    throw new Error(`checkpoint task "${id}": ${reason ?? (err as Error).message}${hint}`);
   }
 }
 

@@ -17,6 +17,7 @@ import { chainID } from '../unpack/unpack';
 import { ANN, MT, decodeAny, partOf, readIndex } from './checkpoint-index';
 import type { Console } from '../stdio/tty';
 import { startTask } from './run';
+import { criuReason } from './criu-log';
 
 const SNAP = 'containerd.services.snapshots.v1.Snapshots' as const;
 type Container = containerd.services.containers.v1.Container;
@@ -105,12 +106,18 @@ export async function restore(client: Client, id: string, ref: string, o: Restor
   // The terminal is checked before anything is made.
   const con = tty ? o.console() : undefined;
   const container = await withTempLease(client, () => restoreContainer(client, id, p, spec));
-  return startTask(client, container, {
-    detach: !tty,
-    tty,
-    console: con,
-    line: o.line,
-    removeContainer: 'on-failure',
-    checkpoint: p.criu ? ociToApi(p.criu) : undefined,
-  });
+  try {
+    return await startTask(client, container, {
+      detach: !tty,
+      tty,
+      console: con,
+      line: o.line,
+      removeContainer: 'on-failure',
+      checkpoint: p.criu ? ociToApi(p.criu) : undefined,
+    });
+  } catch (err) {
+    const reason = p.criu ? criuReason((err as Error).message, 'restore') : undefined;
+    if (reason) throw new Error(`restore task "${id}": ${reason}`);
+    throw err;
+  }
 }

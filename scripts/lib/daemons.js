@@ -19,6 +19,10 @@ const { spawn, spawnSync } = require('child_process');
 
 const CACHE = process.env.CTRX_CACHE || '/var/cache/ctrx';
 const CACHE_BIN = path.join(CACHE, 'x', 'containerd', 'usr', 'bin');
+// runc finds criu through the shim's PATH, inherited from the daemon: sid's
+// criu (scripts/fetch-debs.sh) comes first, as bookworm's cannot dump on this
+// kernel; without the cache, bookworm's is what both lines get.
+const CRIU_BIN = path.join(CACHE, 'x', 'criu-sid', 'bin');
 
 // No /usr/local: a stray binary there must not replace the one the line is about.
 const SYSTEM_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
@@ -40,7 +44,7 @@ function lineInfo(line) {
     return {
       containerd: '/usr/bin/containerd',
       ctr: '/usr/bin/ctr',
-      PATH: SYSTEM_PATH,
+      PATH: `${CRIU_BIN}:${SYSTEM_PATH}`,
       configVersion: 2,
     };
   }
@@ -50,7 +54,7 @@ function lineInfo(line) {
       ctr: path.join(CACHE_BIN, 'ctr'),
       // The daemon finds its shim through PATH (and next to itself), the shim
       // finds runc through PATH: 2.x's shim first, then bookworm's runc.
-      PATH: `${CACHE_BIN}:${SYSTEM_PATH}`,
+      PATH: `${CACHE_BIN}:${CRIU_BIN}:${SYSTEM_PATH}`,
       configVersion: 3,
     };
   }

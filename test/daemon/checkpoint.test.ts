@@ -3,8 +3,9 @@
  * on both daemons, checked with that line's real ctr: the index ctrx writes
  * is ctr's (plus the container config ctrx adds), a checkpoint ctrx made is
  * restored by ctr and by ctrx to the same container, a restored rw layer
- * carries a counter on, and criu's part either works end to end (--task,
- * --live) or fails with criu's own reason, leaving the task running.
+ * carries a counter on, criu's dumps (--task) restore a task's memory
+ * (--live) across tools, and a failed dump is one line naming criu's reason
+ * with the task left running.
  */
 import * as fs from 'fs';
 import { ctr, ctrxOn, daemon, Daemon, LINES } from '../helpers/rig';
@@ -128,38 +129,87 @@ describe.each(LINES)('containerd %s', (line) => {
     remove('k3');
   });
 
-  it('checkpoints the task with criu, or fails with criu\'s own reason and leaves the task running', async () => {
-    run(['run', '-d', image, 'k4', 'sh', '-c', COUNTER]);
-    await until(() => ctr(d, ['t', 'exec', '--exec-id', `w${Date.now()}`, 'k4', 'cat', '/cnt'], { namespace: ns }).code === 0, 20000, 'the counter');
-    const theirs = ctr(d, ['c', 'checkpoint', '--task', 'k4', 'ck/k4-ctr:1'], { namespace: ns });
-    const mine = ctrxOn(d, ['c', 'checkpoint', '--task', '--rw', 'k4', 'ck/k4:1'], { namespace: ns });
-    const byTask = ctrxOn(d, ['t', 'checkpoint', 'k4'], { namespace: ns });
-    if (theirs.code !== 0) {
-      // criu cannot dump here: ctr's error names the log; ctrx's names the first error in it.
-      const log = /path= ?(\S+\.log)/.exec(theirs.stderr)![1];
-      const reason = /^\([\d.]+\) Error \([^)]*\): (?!exited)(.*)$/m.exec(fs.readFileSync(log, 'utf8'))![1];
-      for (const r of [mine, byTask]) {
-        expect(r.code).toBe(1);
-        expect(r.stderr).toBe(`ctrx: checkpoint task "k4": criu dump failed: ${reason} (criu log: ${log})\n`);
-      }
-      expect(status('k4')).toBe('RUNNING');
-      expect(run(['images', 'ls', '-q']).split('\n').filter((n) => n.startsWith('ck/k4') || n.startsWith('containerd.io/checkpoint/'))).toEqual([]);
+  it('checkpoints tasks with criu as ctr does; ctrx and ctr restore their memory (--live), each from the other\'s checkpoint', async () => {
+    // containerd 1.6 takes one task checkpoint per container (see below), so
+    // each first checkpoint gets a container of its own:
+    // a: ctr c checkpoint --task, b: ctrx c checkpoint --task, c: ctr t checkpoint, d: ctrx t checkpoint, e: ctrx --task --rw.
+    const ids = ['a', 'b', 'c', 'd', 'e'].map((x) => `k4${x}`);
+    for (const id of ids) run(['run', '-d', image, id, 'sh', '-c', COUNTER]);
+    // Counters well past where a fresh start would be when first read: a
+    // restored process that counts on from its memory is told apart from a new one.
+    const count = (id: string) => Number(ctr(d, ['t', 'exec', '--exec-id', `w${Date.now()}`, id, 'cat', '/cnt'], { namespace: ns }).stdout.trim());
+    await until(() => ids.every((id) => count(id) >= 15), 30000, 'the counters');
+    const before = Object.fromEntries(ids.map((id) => [id, counter(id)]));
+    const ok = { code: 0, stderr: '' };
+    expect(ctr(d, ['c', 'checkpoint', '--task', 'k4a', 'ck/k4-ctr:1'], { namespace: ns })).toMatchObject(ok);
+    expect(ctrxOn(d, ['c', 'checkpoint', '--task', 'k4b', 'ck/k4:1'], { namespace: ns })).toMatchObject({ ...ok, stdout: '' });
+    const theirsByTask = ctr(d, ['t', 'checkpoint', 'k4c'], { namespace: ns });
+    expect(theirsByTask).toMatchObject(ok);
+    const byTask = ctrxOn(d, ['t', 'checkpoint', 'k4d'], { namespace: ns });
+    expect(byTask).toMatchObject(ok);
+    expect(byTask.stdout).toMatch(/^containerd\.io\/checkpoint\/k4d:\d\d-\d\d-\d{4}-\d\d:\d\d:\d\d\n$/);
+    expect(ctrxOn(d, ['c', 'checkpoint', '--task', '--rw', 'k4e', 'ck/k4-rw:1'], { namespace: ns })).toMatchObject({ ...ok, stdout: '' });
+    // The same parts in the same order as ctr's, criu's dump among them.
+    const types = (ref: string): string[] => JSON.parse(indexOf(ref)).manifests.map((m: { mediaType: string }) => m.mediaType);
+    expect(types('ck/k4-ctr:1')).toContain('application/vnd.containerd.container.criu.checkpoint.criu.tar');
+    expect(types('ck/k4:1')).toEqual(types('ck/k4-ctr:1'));
+    expect(types(byTask.stdout.trim())).toEqual(types(theirsByTask.stdout.trim()));
+    const LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
+    expect(types('ck/k4-rw:1')).toContain(LAYER);
+    expect(types('ck/k4-rw:1').filter((t) => t !== LAYER)).toEqual(types('ck/k4-ctr:1'));
+    // A second task checkpoint of a container: 2.x takes it; 1.6 fails in the
+    // daemon (its spec blob is already stored), for ctr as for ctrx, and ctrx says why.
+    const again = ctrxOn(d, ['t', 'checkpoint', 'k4b'], { namespace: ns });
+    const theirsAgain = ctr(d, ['t', 'checkpoint', 'k4a'], { namespace: ns });
+    if (line === '1.6') {
+      expect(theirsAgain.code).not.toBe(0);
+      expect(theirsAgain.stderr).toMatch(/content sha256:[0-9a-f]{64}: already exists/);
+      expect(again).toMatchObject({ code: 1, stdout: '' });
+      expect(again.stderr).toMatch(/^ctrx: checkpoint task "k4b": content sha256:[0-9a-f]{64}: already exists \(this containerd cannot checkpoint a task whose spec an earlier checkpoint already stored: containerd\/containerd#8401\)\n$/);
+      expect(run(['images', 'ls', '-q']).split('\n').filter((n) => n.startsWith('containerd.io/checkpoint/k4b'))).toEqual([]);
     } else {
-      // criu works: the dump, its config and options are in ctrx's index as in ctr's, and --live restores the counter mid-count.
-      expect(mine).toMatchObject({ code: 0, stderr: '' });
-      expect(byTask.code).toBe(0);
-      expect(byTask.stdout).toMatch(/^containerd\.io\/checkpoint\/k4:\d\d-\d\d-\d{4}-\d\d:\d\d:\d\d\n$/);
-      const types = (ref: string) => JSON.parse(indexOf(ref)).manifests.map((m: { mediaType: string }) => m.mediaType);
-      expect(types('ck/k4:1')).toEqual(expect.arrayContaining(types('ck/k4-ctr:1')));
-      const at = counter('k4');
-      remove('k4');
-      expect(ctrxOn(d, ['c', 'restore', '--live', '--rw', 'k4x', 'ck/k4:1'], { namespace: ns })).toMatchObject({ code: 0, stderr: '' });
-      expect(counter('k4x')).toBeGreaterThanOrEqual(at);
-      remove('k4x');
-      run(['c', 'restore', '--live', 'k4c', 'ck/k4:1']);
-      expect(status('k4c')).toBe('RUNNING');
-      remove('k4c');
+      expect(theirsAgain).toMatchObject(ok);
+      expect(again).toMatchObject(ok);
     }
-    remove('k4');
+    // Checkpointing leaves every task running (no --exit).
+    for (const id of ids) expect(status(id)).toBe('RUNNING');
+    remove(...ids);
+    // Without --rw the rootfs is the image's (no /cnt): only restored memory counts on from `before`.
+    const restored: Array<[string, string]> = [['r4x', 'k4b'], ['r4c', 'k4b'], ['r4t', 'k4a'], ['r4r', 'k4e']];
+    expect(ctrxOn(d, ['c', 'restore', '--live', 'r4x', 'ck/k4:1'], { namespace: ns })).toMatchObject({ ...ok, stdout: '' });
+    run(['c', 'restore', '--live', 'r4c', 'ck/k4:1']);
+    expect(ctrxOn(d, ['c', 'restore', '--live', 'r4t', 'ck/k4-ctr:1'], { namespace: ns })).toMatchObject({ ...ok, stdout: '' });
+    expect(ctrxOn(d, ['c', 'restore', '--live', '--rw', 'r4r', 'ck/k4-rw:1'], { namespace: ns })).toMatchObject({ ...ok, stdout: '' });
+    for (const [id, from] of restored) {
+      expect(status(id)).toBe('RUNNING');
+      const first = counter(id);
+      expect(first).toBeGreaterThanOrEqual(before[from]);
+      await until(() => counter(id) > first, 10000, `${id}'s counter to go on`);
+    }
+    expect(info('r4x')).toBe(info('r4c'));
+    remove(...restored.map(([id]) => id));
+  });
+
+  it('a failed criu dump: one line with criu\'s reason and its log, the task left running, no image', async () => {
+    // criu refuses an established TCP connection unless told --tcp-established,
+    // which neither ctr nor ctrx passes: a task holding one cannot be dumped.
+    run(['run', '-d', image, 'k5', 'sh', '-c', 'sleep 600 | busybox nc -l -p 47111 >/dev/null & sleep 0.3; sleep 600 | busybox nc 127.0.0.1 47111 & sleep 600']);
+    // Port 47111 is B807 in /proc/net/tcp; state 01 is ESTABLISHED.
+    await until(() => / 0100007F:B807 01 /.test(ctr(d, ['t', 'exec', '--exec-id', `n${Date.now()}`, 'k5', 'cat', '/proc/net/tcp'], { namespace: ns }).stdout), 10000, 'the connection');
+    const theirs = ctr(d, ['c', 'checkpoint', '--task', 'k5', 'ck/k5-ctr:1'], { namespace: ns });
+    expect(theirs.code).not.toBe(0);
+    const log = /path= ?(\S+\.log)/.exec(theirs.stderr)![1];
+    expect(fs.readFileSync(log, 'utf8')).toContain('Connected TCP socket, consider using --tcp-established option.');
+    for (const args of [['c', 'checkpoint', '--task', 'k5', 'ck/k5:1'], ['t', 'checkpoint', 'k5']]) {
+      const r = ctrxOn(d, args, { namespace: ns });
+      expect(r).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: `ctrx: checkpoint task "k5": criu dump failed: inet: Connected TCP socket, consider using --tcp-established option. (criu log: ${log})\n`,
+      });
+    }
+    expect(status('k5')).toBe('RUNNING');
+    expect(run(['images', 'ls', '-q']).split('\n').filter((n) => n.startsWith('ck/k5') || n.startsWith('containerd.io/checkpoint/k5'))).toEqual([]);
+    remove('k5');
   });
 });
