@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
 import { completionWords, splitWords } from './split';
+import { onInterrupt } from '../util/interrupt';
 
 export interface ShellOptions {
   /** Run one command line (words after `ctrx`); resolves to its exit code, having reported any failure. */
@@ -59,22 +60,11 @@ export async function runShell(opts: ShellOptions): Promise<number> {
 
 // While a command runs, Ctrl-C stops its calls; a second one leaves the shell.
 async function guarded(opts: ShellOptions, words: string[]): Promise<number> {
-  let presses = 0;
-  const onInt = () => {
-    presses++;
-    if (presses > 1) {
-      // Nothing gave way: let the signal end the process as it would without a shell.
-      process.off('SIGINT', onInt);
-      process.kill(process.pid, 'SIGINT');
-      return;
-    }
-    opts.interrupt();
-  };
-  process.on('SIGINT', onInt);
+  const stopListening = onInterrupt(() => opts.interrupt());
   try {
     return await opts.runLine(words);
   } finally {
-    process.off('SIGINT', onInt);
+    stopListening();
   }
 }
 

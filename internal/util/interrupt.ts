@@ -10,6 +10,26 @@ import { ExitError } from '../errdefs';
 
 let active = false;
 
+/**
+ * Listen for Ctrl-C: the first press runs `first`; a second one means nothing
+ * gave way, so the handler steps aside and re-raises the signal to end the
+ * process as it would have without us. Returns the function that stops listening.
+ */
+export function onInterrupt(first: () => void): () => void {
+  let presses = 0;
+  const handler = () => {
+    presses++;
+    if (presses > 1) {
+      process.off('SIGINT', handler);
+      process.kill(process.pid, 'SIGINT');
+      return;
+    }
+    first();
+  };
+  process.on('SIGINT', handler);
+  return () => process.off('SIGINT', handler);
+}
+
 /** True once the running command has been interrupted (temporary leases are then kept). */
 export function interrupted(): boolean {
   return active;
@@ -34,16 +54,8 @@ export async function interruptible<T>(
   opts: { keepClient?: boolean } = {},
 ): Promise<T> {
   const hooks: (() => void)[] = [];
-  let presses = 0;
   let lease: string | undefined;
-  const onInt = () => {
-    presses++;
-    if (presses > 1) {
-      // Something did not give way: let the signal end the process.
-      process.off('SIGINT', onInt);
-      process.kill(process.pid, 'SIGINT');
-      return;
-    }
+  const stopListening = onInterrupt(() => {
     active = true;
     lease = client.lease;
     for (const h of hooks) {
@@ -56,8 +68,7 @@ export async function interruptible<T>(
     client.cancelAll();
     // Calls queued behind the cancelled ones (the next blob of a pull) must not start.
     if (!opts.keepClient) client.close();
-  };
-  process.on('SIGINT', onInt);
+  });
   try {
     // Work that finished despite a late Ctrl-C stands.
     return await fn((h) => hooks.push(h));
@@ -66,7 +77,7 @@ export async function interruptible<T>(
     if (active) throw new InterruptedError(what, lease);
     throw err;
   } finally {
-    process.off('SIGINT', onInt);
+    stopListening();
     active = false;
   }
 }

@@ -16,6 +16,7 @@ const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
 const { spawn, spawnSync } = require('child_process');
+const { tail, isAlive, cmdline, processTable, processesUsing, removeDir, describe, serviceCli } = require('./procs');
 
 const CACHE = process.env.CTRX_CACHE || '/var/cache/ctrx';
 const CACHE_BIN = path.join(CACHE, 'x', 'containerd', 'usr', 'bin');
@@ -154,34 +155,7 @@ function ensureLineInstalled(line, info) {
   }
 }
 
-function tail(file, lines = 40) {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Whether pid runs; zombies count as gone (their parent just has not reaped them yet). */
-function isAlive(pid) {
-  if (!pid) return false;
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-function cmdline(pid) {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
 
 function signal(pid, sig) {
   try {
@@ -368,20 +342,6 @@ function removeWorkloads(record, problems) {
   }
 }
 
-/** pid -> parent pid for every process, to find what a shim left behind. */
-function processTable() {
-  const table = new Map();
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      table.set(Number(name), Number(fields[1]));
-    } catch { /* exited meanwhile */ }
-  }
-  return table;
-}
-
 function descendants(pid, table) {
   const out = [];
   const queue = [pid];
@@ -447,26 +407,6 @@ async function killShims(record, problems) {
   for (const pid of victims) signal(pid, 'SIGKILL');
   if (!(await waitGone(victims, 5000))) problems.push(`processes ${victims.filter(isAlive).join(', ')} survived SIGKILL`);
   for (const argv of argvs) cleanAfterShim(record, argv, problems);
-}
-
-/** Live processes whose command line names something inside dir (someone still uses it). */
-function processesUsing(dir) {
-  const users = [];
-  for (const [pid] of processTable()) {
-    if (pid === process.pid || !isAlive(pid)) continue;
-    if (cmdline(pid).some((a) => a === dir || a.startsWith(`${dir}/`))) users.push(pid);
-  }
-  return users;
-}
-
-/** rm -rf dir, unless a live process still names it: then it is not ours to remove. */
-function removeDir(dir, problems) {
-  const users = processesUsing(dir);
-  if (users.length) {
-    problems.push(`left ${dir} in place: processes ${users.join(', ')} still use it`);
-    return;
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** Mount points at or under dir, deepest first. */
@@ -537,34 +477,12 @@ async function stopContainerdIn(dir) {
   return makeHandle(record).stop();
 }
 
-/** The handle without functions or the child object, as the CLI prints it. */
-function describe(handle) {
-  const { child, stop, ...plain } = handle;
-  return plain;
-}
-
-async function main(argv) {
-  const [cmd, a, b] = argv;
-  if (cmd === 'start' && a && b) {
-    const d = await startContainerd({ line: a, dir: b });
-    d.child.unref();
-    process.stdout.write(`${JSON.stringify(describe(d), null, 2)}\n`);
-    return 0;
-  }
-  if (cmd === 'stop' && a) {
-    const problems = await stopContainerdIn(a);
-    for (const p of problems) process.stderr.write(`daemons: ${p}\n`);
-    return 0;
-  }
-  process.stderr.write('usage: daemons.js start 1.6|2 DIR | stop DIR\n');
-  return 2;
-}
-
 module.exports = { startContainerd, ctrRun, stopContainerdIn, lineInfo, describe, SANDBOX_IMAGE };
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (err) => { process.stderr.write(`daemons: ${err.message}\n`); process.exitCode = 1; },
-  );
+  serviceCli('daemons', {
+    start: ([line, dir]) => (line && dir ? startContainerd({ line, dir }) : undefined),
+    stop: stopContainerdIn,
+    usage: 'daemons.js start 1.6|2 DIR | stop DIR',
+  });
 }

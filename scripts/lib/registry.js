@@ -13,6 +13,7 @@ const https = require('https');
 const path = require('path');
 const crypto = require('crypto');
 const { spawn, spawnSync } = require('child_process');
+const { tail, isAlive, removeDir, describe, serviceCli } = require('./procs');
 
 const REGISTRY_BIN = '/usr/bin/docker-registry';
 const USER = 'ctrx';
@@ -157,24 +158,6 @@ function writeHostsDir(f, { port, tls }) {
       ...ca.map((l) => `  ${l}`),
     ];
     fs.writeFileSync(path.join(hostDir, 'hosts.toml'), `${lines.join('\n')}\n`);
-  }
-}
-
-function tail(file, lines = 30) {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-function isAlive(pid) {
-  if (!pid) return false;
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
   }
 }
 
@@ -329,34 +312,6 @@ async function stopRegistry(record) {
   return problems;
 }
 
-/** Live processes whose command line names something inside dir. */
-function processesUsing(dir) {
-  const users = [];
-  for (const name of fs.readdirSync('/proc')) {
-    const pid = Number(name);
-    if (!pid || pid === process.pid || !isAlive(pid)) continue;
-    try {
-      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (argv.some((a) => a === dir || a.startsWith(`${dir}/`))) users.push(pid);
-    } catch { /* exited meanwhile */ }
-  }
-  return users;
-}
-
-/** rm -rf dir, unless a live process (a registry we did not stop) still uses it. */
-function removeDir(dir, problems) {
-  const users = processesUsing(dir);
-  if (users.length) {
-    problems.push(`left ${dir} in place: processes ${users.join(', ')} still use it`);
-    return;
-  }
-  try {
-    fs.rmSync(dir, { recursive: true, force: true });
-  } catch (err) {
-    problems.push(`remove ${dir}: ${err.message}`);
-  }
-}
-
 /** Stop the registry whose registry.json is in dir (for the CLI and for crashed runs). */
 async function stopRegistryIn(dir) {
   dir = path.resolve(dir);
@@ -372,37 +327,16 @@ async function stopRegistryIn(dir) {
   return makeHandle(record).stop();
 }
 
-function describe(handle) {
-  const { child, stop, ...plain } = handle;
-  return plain;
-}
-
-async function main(argv) {
-  const [cmd, dir, ...rest] = argv;
-  if (cmd === 'start' && dir) {
-    const authAt = rest.indexOf('--auth');
-    const r = await startRegistry({
-      dir,
-      auth: authAt >= 0 ? rest[authAt + 1] : 'none',
-      tls: rest.includes('--tls'),
-    });
-    r.child.unref();
-    process.stdout.write(`${JSON.stringify(describe(r), null, 2)}\n`);
-    return 0;
-  }
-  if (cmd === 'stop' && dir) {
-    for (const p of await stopRegistryIn(dir)) process.stderr.write(`registry: ${p}\n`);
-    return 0;
-  }
-  process.stderr.write('usage: registry.js start DIR [--auth none|basic] [--tls] | stop DIR\n');
-  return 2;
-}
-
 module.exports = { startRegistry, stopRegistryIn, describe, USER, PASSWORD };
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (err) => { process.stderr.write(`registry: ${err.message}\n`); process.exitCode = 1; },
-  );
+  serviceCli('registry', {
+    start: ([dir, ...rest]) => {
+      if (!dir) return undefined;
+      const authAt = rest.indexOf('--auth');
+      return startRegistry({ dir, auth: authAt >= 0 ? rest[authAt + 1] : 'none', tls: rest.includes('--tls') });
+    },
+    stop: stopRegistryIn,
+    usage: 'registry.js start DIR [--auth none|basic] [--tls] | stop DIR',
+  });
 }
