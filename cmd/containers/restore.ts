@@ -1,14 +1,17 @@
 /** `ctrx containers restore`: a container and its task from a checkpoint image. */
 import type { CommandModule } from 'yargs';
 import { GlobalArgs, requireArgs, withClient } from '../context';
+import { RegistryArgs, remoteOptions, withRegistryFlags } from '../../internal/registry-flags';
 
-type Args = GlobalArgs & { id?: string; ref?: string; rw: boolean; live: boolean };
+type Args = GlobalArgs & RegistryArgs & { id?: string; ref?: string; rw: boolean; live: boolean };
 
 const command: CommandModule<GlobalArgs, Args> = {
   command: 'restore [id] [ref]',
   describe: 'Restore a container from checkpoint',
+  // A checkpoint missing from the image store is fetched from its registry as
+  // ctr does (plain HTTP for localhost); the registry flags are ctrx's own.
   builder: (y) =>
-    y
+    withRegistryFlags(y)
       .option('rw', { type: 'boolean', default: false, describe: 'Restore the rw layer from the checkpoint' })
       .option('live', { type: 'boolean', default: false, describe: 'Restore the runtime and memory data from the checkpoint' })
       .usage('ctrx containers restore [flags] CONTAINER REF') as never,
@@ -21,7 +24,25 @@ const command: CommandModule<GlobalArgs, Args> = {
       const { exitWith } = await import('../../internal/containers/task');
       const { currentConsole } = await import('../../internal/stdio/tty');
       const { line } = await daemonFlavour(client);
-      exitWith(await restore(client, id, ref, { rw: argv.rw, live: argv.live, line, console: currentConsole }));
+      const fetch = async () => {
+        const { pullCommand } = await import('../../internal/remotes/commands');
+        const { mustParseReference } = await import('../../internal/remotes/session');
+        const { interruptible } = await import('../../internal/util/interrupt');
+        await interruptible(client, `fetch ${ref}`, () => pullCommand(client, ref, {
+          transfer: false,
+          remote: remoteOptions(argv),
+          platforms: [],
+          allPlatforms: false,
+          allMetadata: false,
+          labels: {},
+          snapshotter: '',
+          maxConcurrentDownloads: 3,
+          quiet: true,
+          unpack: false,
+        }, () => undefined), { keepClient: true });
+        return mustParseReference(ref).name;
+      };
+      exitWith(await restore(client, id, ref, { rw: argv.rw, live: argv.live, line, console: currentConsole, fetch }));
     });
   },
 };

@@ -9,7 +9,7 @@
  */
 import type { Client } from '../client/client';
 import type { containerd } from '../../api/gen/types';
-import { isAlreadyExists } from '../errdefs';
+import { isAlreadyExists, isNotFound } from '../errdefs';
 import { withTempLease } from '../leases/temp-lease';
 import { getImage, imageTarget, ociToApi, resolveManifest, type Descriptor } from '../images/image';
 import { readAll } from '../content/store';
@@ -29,6 +29,11 @@ export interface RestoreOptions {
   line: '1.6' | '2';
   /** The local console, asked for when the restored spec wants a terminal. */
   console: () => Console;
+  /**
+   * Fetch a checkpoint that is not in the image store from its registry (as
+   * ctr's restore does); returns the name the image was stored under.
+   */
+  fetch?: () => Promise<string>;
 }
 
 /** What restore needs from the checkpoint, checked up front. */
@@ -91,9 +96,19 @@ async function restoreContainer(client: Client, id: string, p: Plan, spec: { typ
   }
 }
 
+/** The checkpoint image: the stored one, else the one fetched from its registry. */
+async function localOrFetched(client: Client, ref: string, fetch: RestoreOptions['fetch']) {
+  try {
+    return (await client.unary('containerd.services.images.v1.Images', 'Get', { name: ref })).image!;
+  } catch (err) {
+    if (!isNotFound(err) || !fetch) throw isNotFound(err) ? new Error(`image "${ref}": not found`) : err;
+  }
+  return getImage(client, await fetch());
+}
+
 /** `containers restore CONTAINER REF`; returns the exit code (0 unless attached to a terminal). */
 export async function restore(client: Client, id: string, ref: string, o: RestoreOptions): Promise<number> {
-  const checkpoint = await getImage(client, ref);
+  const checkpoint = await localOrFetched(client, ref, o.fetch);
   const target = imageTarget(checkpoint);
   const p = plan(ref, target, await readIndex(client, target), o);
   const spec = decodeAny(await readAll(client, p.config.digest));

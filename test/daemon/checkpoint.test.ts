@@ -8,7 +8,7 @@
  * with the task left running.
  */
 import * as fs from 'fs';
-import { ctr, ctrxOn, daemon, Daemon, LINES } from '../helpers/rig';
+import { ctr, ctrxOn, daemon, Daemon, LINES, privateRegistry } from '../helpers/rig';
 import { setupNamespace, snapshotKeys, teardownNamespace, until } from './containers-fixtures';
 
 jest.setTimeout(240_000);
@@ -100,7 +100,7 @@ describe.each(LINES)('containerd %s', (line) => {
     remove('k2x', 'k2c', 'k2n');
   });
 
-  it('refuses checkpoints it cannot restore, before making anything', () => {
+  it('refuses checkpoints it cannot restore, before making anything', async () => {
     run(['run', '-d', image, 'k3', 'sleep', '600']);
     run(['c', 'checkpoint', '--rw', 'k3', 'ck/k3-ctr:1']);
     const before = snapshotKeys(d, ns);
@@ -117,7 +117,10 @@ describe.each(LINES)('containerd %s', (line) => {
     const live = ctrxOn(d, ['c', 'restore', '--live', 'k3x', 'ck/k3-x:1'], { namespace: ns });
     expect(live.code).toBe(1);
     expect(live.stderr).toMatch(/^ctrx: checkpoint "ck\/k3-x:1": checkpoint not found in index sha256:[0-9a-f]{64}.*\n$/);
-    expect(ctrxOn(d, ['c', 'restore', 'k3x', 'ck/nosuch:1'], { namespace: ns })).toMatchObject({ code: 1, stderr: 'ctrx: image "ck/nosuch:1": not found\n' });
+    // A checkpoint in neither the store nor its registry.
+    const missing = `${(await privateRegistry('plain')).host}/ck/nosuch:1`;
+    expect(ctrxOn(d, ['c', 'restore', 'k3x', missing], { namespace: ns })).toMatchObject({ code: 1, stderr: `ctrx: ${missing}: not found\n` });
+    expect(run(['leases', 'ls', '-q'])).toBe('');
     expect(ctrxOn(d, ['c', 'restore', 'k3', 'ck/k3-x:1'], { namespace: ns })).toMatchObject({ code: 1, stderr: 'ctrx: container "k3": already exists\n' });
     expect(run(['c', 'ls', '-q']).split('\n')).not.toContain('k3x');
     expect(snapshotKeys(d, ns).sort()).toEqual(before.sort());
@@ -211,5 +214,28 @@ describe.each(LINES)('containerd %s', (line) => {
     expect(status('k5')).toBe('RUNNING');
     expect(run(['images', 'ls', '-q']).split('\n').filter((n) => n.startsWith('ck/k5') || n.startsWith('containerd.io/checkpoint/k5'))).toEqual([]);
     remove('k5');
+  });
+
+  it('fetches a checkpoint missing from the store from its registry, as ctr does, and restores it live', async () => {
+    const reg = await privateRegistry('plain');
+    run(['run', '-d', image, 'k6', 'sh', '-c', COUNTER]);
+    await until(() => Number(ctr(d, ['t', 'exec', '--exec-id', `w${Date.now()}`, 'k6', 'cat', '/cnt'], { namespace: ns }).stdout.trim()) >= 15, 20000, 'the counter');
+    const before = counter('k6');
+    const ref = `${reg.host}/ck/k6-${line}:1`;
+    expect(ctrxOn(d, ['c', 'checkpoint', '--task', 'k6', ref], { namespace: ns })).toMatchObject({ code: 0, stderr: '' });
+    run(['images', 'push', '--plain-http', ref]);
+    remove('k6');
+    run(['images', 'rm', ref]);
+    // ctrx fetches it (plain HTTP for a registry on localhost, as ctr's default resolver does), quietly.
+    expect(ctrxOn(d, ['c', 'restore', '--live', 'k6x', ref], { namespace: ns })).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(run(['images', 'ls', '-q']).split('\n')).toContain(ref);
+    expect(counter('k6x')).toBeGreaterThanOrEqual(before);
+    remove('k6x');
+    // What ctrx fetched is what ctr fetches: ctr restores from the same registry.
+    run(['images', 'rm', ref]);
+    run(['c', 'restore', '--live', 'k6c', ref]);
+    expect(counter('k6c')).toBeGreaterThanOrEqual(before);
+    remove('k6c');
+    expect(run(['leases', 'ls', '-q'])).toBe('');
   });
 });
