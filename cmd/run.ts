@@ -18,6 +18,8 @@ const command: CommandModule<GlobalArgs, Args> = {
     // The terminal is checked before anything is created.
     const { currentConsole } = await import('../internal/stdio/tty');
     const con = argv.tty && !argv.detach ? currentConsole() : undefined;
+    // The CNI network config is read before anything is made: a missing or broken one leaves nothing behind.
+    const cni = argv.cni ? (await import('../internal/cni/container')).loadCni() : undefined;
     await withClient(argv, async (client) => {
       const { newContainer, daemonFlavour } = await import('../internal/containers/new-container');
       const { startTask } = await import('../internal/containers/run');
@@ -36,6 +38,7 @@ const command: CommandModule<GlobalArgs, Args> = {
         tty: !!argv.tty,
         line: flavour.line,
         removeContainer: argv.rm ? 'always' : 'on-failure',
+        cni,
       });
       exitWith(code);
     });

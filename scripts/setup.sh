@@ -4,14 +4,15 @@
 #   system: containerd 1.6 and runc (bookworm), Debian's docker-registry,
 #           busybox-static (test images), apache2-utils (htpasswd), openssl,
 #           hyperfine (benchmarks), util-linux (script, for pseudo-terminals),
-#           iptables (criu locks a task's network with iptables-restore)
+#           iptables (criu locks a task's network with iptables-restore),
+#           containernetworking-plugins (CNI plugins for run --cni)
 #   cache:  containerd 2.x, criu 4 from sid (bookworm's 3.17 cannot dump a
 #           task on this kernel) and the API definitions (scripts/fetch-debs.sh)
 #   npm:    the locked dependencies, then `npm run build`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(containerd runc docker-registry busybox-static apache2-utils openssl hyperfine util-linux tar gzip python3 iptables)
+packages=(containerd runc docker-registry busybox-static apache2-utils openssl hyperfine util-linux tar gzip python3 iptables containernetworking-plugins)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -24,6 +24,7 @@ import { absRootfs, labelArgs, specOptsFromFlags } from './spec-from-flags';
 import { rootfsAccess, type ApiMount } from './temp-mount';
 import { goJSON } from './go-json';
 import { userNSFromFlags, userNSSnapshot } from './userns';
+import { cniExtensions } from '../cni/container';
 
 export const STOP_SIGNAL_LABEL = 'io.containerd.image.config.stop-signal';
 const RUNC_V2 = 'io.containerd.runc.v2';
@@ -80,6 +81,7 @@ export async function newContainer(client: Client, req: NewContainerRequest, fla
 
   if (f.config || f.rootfs) {
     const fl = await flavourP;
+    if (f.cni) record.extensions = cniExtensions(fl);
     const { base, opts } = specOptsFromFlags(f, { flavour: fl, namespace: client.namespace, id: req.id, args: req.args, rootfsDir: f.rootfs && !f.config ? absRootfs(req.ref) : undefined });
     record.labels = labelArgs(f.label);
     const root = rootfsAccess({ dir: f.config ? '/' : absRootfs(req.ref) });
@@ -95,6 +97,7 @@ export async function newContainer(client: Client, req: NewContainerRequest, fla
   if (!(await snapshotExists(client, snapshotter, chain))) await unpackImage(client, image, { snapshotter, platform });
   const cfg = resolved.config.config ?? {};
   const fl = await flavourP;
+  if (f.cni) record.extensions = cniExtensions(fl);
   const { base, opts } = specOptsFromFlags(f, { flavour: fl, namespace: client.namespace, id: req.id, args: req.args, image: cfg });
 
   // Image labels that pass containerd's validation, then --label over them, then the stop signal.

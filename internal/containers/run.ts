@@ -13,6 +13,7 @@ import type { Console } from '../stdio/tty';
 import { newFifoSetAsync } from '../stdio/fifo';
 import { closeIO, deleteTask, forwardSignalsEarly, prepareIO, rootfsMounts, stayAttached, taskOptions, waitFor, type EarlyForwarder, type PreparedIO, usesFifos } from './task';
 import { deleteContainer, removeStoppedContainer } from './delete';
+import { attachTask, detachContainer, type Cni } from '../cni/container';
 
 const TASKS = 'containerd.services.tasks.v1.Tasks' as const;
 type Container = containerd.services.containers.v1.Container;
@@ -33,6 +34,8 @@ export interface StartOptions {
   removeContainer?: 'on-failure' | 'always';
   /** restore --live: the criu dump the task is restored from. */
   checkpoint?: containerd.types.Descriptor;
+  /** run --cni: the network the task joins before it starts (left joined when detached). */
+  cni?: Cni;
 }
 
 /** ctr's writePidFile: written beside the target and renamed into place. */
@@ -56,6 +59,12 @@ export async function startTask(client: Client, container: Container, o: StartOp
   let started = false;
   let early: EarlyForwarder | undefined;
   let taskGone = false;
+  // Attached to the CNI network: removed again unless the task is left running detached.
+  let networked = false;
+  const leaveNetwork = () => {
+    networked = false;
+    return detachContainer(o.cni!, client.namespace, id);
+  };
   try {
     if (o.console) o.console.setRaw();
     const choice = { terminal: o.tty, nullIO: o.nullIO, logURI: o.logURI, fifoDir: o.fifoDir, detach: o.detach, console: o.console };
@@ -75,6 +84,11 @@ export async function startTask(client: Client, container: Container, o: StartOp
     }
     created = true;
     const ref = { client, containerId: id, execId: '' };
+    if (o.cni) {
+      await attachTask(o.cni, client.namespace, id, pid);
+      networked = true;
+    }
+    // Still before Start (no exit is missed), but after the network: a failed CNI ADD deletes a task nobody waits on.
     const exit = o.detach ? undefined : waitFor(ref);
     if (o.pidFile) writePidFile(o.pidFile, pid);
     early = o.detach ? undefined : forwardSignalsEarly(ref, o.console);
@@ -86,10 +100,13 @@ export async function startTask(client: Client, container: Container, o: StartOp
       return 0;
     }
     const code = await stayAttached(ref, pio.io, o.console, exit!, true, early);
+    // As ctr: the network goes before the task; a failure is reported, not fatal.
+    if (networked) await leaveNetwork().catch((e) => process.stderr.write(`ctrx: ${(e as Error).message}\n`));
     await deleteTask(client, id, pio.io);
     taskGone = true;
     return code;
   } catch (err) {
+    if (networked) await leaveNetwork().catch(() => undefined);
     if (created && !started) await client.unary(TASKS, 'Delete', { container_id: id }).catch(() => undefined);
     if (o.removeContainer) await deleteContainer(client, container.id, false).catch(() => undefined);
     throw err;

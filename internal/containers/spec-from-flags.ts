@@ -99,7 +99,6 @@ function parseRlimit(text: string): [number, number] {
 function rejectUnsupported(f: ContainerFlagArgs): void {
   const unsupported: [boolean, string][] = [
     [!!f.gpus?.length, '--gpus needs the NVIDIA container toolkit hook, which ctrx does not set up'],
-    [!!f.cni, '--cni: ctrx does not set up CNI networking'],
     [!!f['blockio-config-file'], '--blockio-config-file: ctrx does not read blockio class definitions (goresctrl YAML)'],
     // No definitions loaded: no class has parameters, as ctr reports it.
     [!!f['blockio-class'], `blockio-class error: no OCI BlockIO parameters for class ${JSON.stringify(f['blockio-class'])}`],

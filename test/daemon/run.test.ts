@@ -213,19 +213,22 @@ describe.each(LINES)('containerd %s', (line) => {
 
   it('refuses the flags it cannot honour here, naming the reason, before making anything', () => {
     const apparmor = fs.existsSync('/sys/kernel/security/apparmor/profiles') ? /profile generation/ : /AppArmor is not enabled on this host/;
-    const cases: [string[], RegExp][] = [
+    // --cni with no network config (an empty NETCONFPATH): refused before anything is made.
+    const noNets = fs.mkdtempSync('/tmp/ctrx-nonets-');
+    const cases: [string[], RegExp, Record<string, string>?][] = [
       [['--blockio-class', 'gold'], /^ctrx: blockio-class error: no OCI BlockIO parameters for class "gold"/],
       [['--apparmor-default-profile', 'ctrx-x'], apparmor],
       [['--gpus', '0'], /NVIDIA/],
-      [['--cni'], /CNI/],
+      [['--cni'], new RegExp(`^ctrx: no CNI network config found in ${noNets}: cni plugin not initialized\n$`), { NETCONFPATH: noNets }],
     ];
-    for (const [flags, why] of cases) {
-      const r = ctrxOn(d, ['run', '--rm', ...flags, image, 'r19', 'true'], { namespace: ns });
+    for (const [flags, why, env] of cases) {
+      const r = ctrxOn(d, ['run', '--rm', ...flags, image, 'r19', 'true'], { namespace: ns, env });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(why);
       expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
       expect(leftovers('r19')).toEqual(nothingLeft);
     }
+    fs.rmdirSync(noNets);
   });
 
   it('makes the calls in ctr order: Prepare, Create, Tasks.Create, Wait before Start', () => {
