@@ -14,6 +14,7 @@ import { defaultUnixSpec, type SpecFlavour } from '../oci/spec';
 import { defaultSeccompProfile } from '../oci/seccomp';
 import type { Spec } from '../oci/spec-json';
 import { userNSFromFlags, withUserNamespace } from './userns';
+import { blockIOFromFlags } from './blockio';
 
 const NAMESPACE_TYPES = new Set(['pid', 'network', 'mount', 'ipc', 'uts', 'user', 'cgroup']);
 
@@ -99,9 +100,6 @@ function parseRlimit(text: string): [number, number] {
 function rejectUnsupported(f: ContainerFlagArgs): void {
   const unsupported: [boolean, string][] = [
     [!!f.gpus?.length, '--gpus needs the NVIDIA container toolkit hook, which ctrx does not set up'],
-    [!!f['blockio-config-file'], '--blockio-config-file: ctrx does not read blockio class definitions (goresctrl YAML)'],
-    // No definitions loaded: no class has parameters, as ctr reports it.
-    [!!f['blockio-class'], `blockio-class error: no OCI BlockIO parameters for class ${JSON.stringify(f['blockio-class'])}`],
     [!!f['apparmor-default-profile'], apparmorReason()],
   ];
   for (const [bad, why] of unsupported) if (bad) throw new UsageError(why);
@@ -197,6 +195,8 @@ export function specOptsFromFlags(f: ContainerFlagArgs, inp: SpecInputs): { base
   for (const dev of f.device ?? []) opts.push(o.withDevices(dev, '', 'rwm'));
   if (f['rootfs-propagation']) opts.push(o.withRootfsPropagation(f['rootfs-propagation']));
   if (f['rdt-class']) opts.push(o.withRdt(f['rdt-class']));
+  const blockIO = blockIOFromFlags(f);
+  if (blockIO) opts.push(blockIO);
   if (f.hostname) opts.push(o.withHostname(f.hostname));
   if (f['rlimit-nofile']) {
     const [soft, hard] = parseRlimit(f['rlimit-nofile']);

@@ -216,7 +216,6 @@ describe.each(LINES)('containerd %s', (line) => {
     // --cni with no network config (an empty NETCONFPATH): refused before anything is made.
     const noNets = fs.mkdtempSync('/tmp/ctrx-nonets-');
     const cases: [string[], RegExp, Record<string, string>?][] = [
-      [['--blockio-class', 'gold'], /^ctrx: blockio-class error: no OCI BlockIO parameters for class "gold"/],
       [['--apparmor-default-profile', 'ctrx-x'], apparmor],
       [['--gpus', '0'], /NVIDIA/],
       [['--cni'], new RegExp(`^ctrx: no CNI network config found in ${noNets}: cni plugin not initialized\n$`), { NETCONFPATH: noNets }],
