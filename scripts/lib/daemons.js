@@ -10,7 +10,7 @@
 // id at the same time; tests give each line its own container ids.
 //
 // Library:  const d = await startContainerd({ line: '1.6', dir }); ...; await d.stop();
-// CLI:      node scripts/lib/daemons.js start 1.6|2 DIR   (prints the handle as JSON)
+// CLI:      node scripts/lib/daemons.js start 1.6|2 DIR [--cgroup2]   (prints the handle as JSON)
 //           node scripts/lib/daemons.js stop DIR
 const fs = require('fs');
 const path = require('path');
@@ -230,7 +230,7 @@ function criStatus(d) {
  * Resolves to a handle { line, version, address, debugAddress, ttrpcAddress,
  * ctr, dir, pid, env, cri, configFile, logFile, stop() }.
  */
-async function startContainerd({ line, dir, cri = true } = {}) {
+async function startContainerd({ line, dir, cri = true, cgroup2 = false } = {}) {
   if (!dir) throw new Error('startContainerd: dir is required');
   dir = path.resolve(dir);
   const info = lineInfo(line);
@@ -253,7 +253,14 @@ async function startContainerd({ line, dir, cri = true } = {}) {
   try {
     // Own process group: a Ctrl-C aimed at the test runner must not take the
     // daemon down before stop() has cleaned up its tasks.
-    child = spawn(info.containerd, ['--config', files.config], {
+    // cgroup2: the daemon (and so its shims and runc) runs in a mount namespace
+    // of its own where /sys/fs/cgroup is the unified hierarchy, so a host in
+    // cgroup v1 or hybrid mode still gets containers under cgroup v2 (with the
+    // controllers v1 does not hold) and v2 metrics.
+    const [bin, args] = cgroup2
+      ? ['unshare', ['-m', '--propagation', 'private', 'sh', '-c', 'mount -t cgroup2 none /sys/fs/cgroup && exec "$0" --config "$1"', info.containerd, files.config]]
+      : [info.containerd, ['--config', files.config]];
+    child = spawn(bin, args, {
       detached: true,
       stdio: ['ignore', logFd, logFd],
       env: { PATH: info.PATH, HOME: process.env.HOME || '/root', LANG: 'C.UTF-8' },
@@ -339,7 +346,42 @@ function removeWorkloads(record, problems) {
       const r = ctrRun(record, ['containers', 'delete', id], { namespace, timeout: 30000 });
       if (r.code !== 0) problems.push(`container ${namespace}/${id}: ${r.stderr.trim()}`);
     }
+    removeNamespaceCgroups(namespace);
   }
+}
+
+/**
+ * runc leaves a namespace's parent cgroup (/sys/fs/cgroup/<controller>/<ns>,
+ * and the unified one) behind when the namespace's last container goes. The
+ * empty ones whose name `match` accepts are removed, so test runs do not pile
+ * them up; rmdir refuses a cgroup with children or processes, so nothing in use goes.
+ */
+function removeEmptyCgroups(match) {
+  const root = '/sys/fs/cgroup';
+  let hierarchies;
+  try {
+    hierarchies = fs.readdirSync(root).map((h) => path.join(root, h));
+  } catch {
+    return;
+  }
+  // With cgroup v2 mounted at the root itself, a namespace's folder is right there.
+  for (const base of [root, ...hierarchies]) {
+    let names;
+    try {
+      names = fs.readdirSync(base, { withFileTypes: true }).filter((e) => e.isDirectory() && match(e.name)).map((e) => e.name);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      try {
+        fs.rmdirSync(path.join(base, name));
+      } catch { /* busy or not a cgroup: leave it */ }
+    }
+  }
+}
+
+function removeNamespaceCgroups(namespace) {
+  removeEmptyCgroups((name) => name === namespace);
 }
 
 function descendants(pid, table) {
@@ -477,12 +519,12 @@ async function stopContainerdIn(dir) {
   return makeHandle(record).stop();
 }
 
-module.exports = { startContainerd, ctrRun, stopContainerdIn, lineInfo, describe, SANDBOX_IMAGE };
+module.exports = { startContainerd, ctrRun, stopContainerdIn, lineInfo, describe, removeEmptyCgroups, SANDBOX_IMAGE };
 
 if (require.main === module) {
   serviceCli('daemons', {
-    start: ([line, dir]) => (line && dir ? startContainerd({ line, dir }) : undefined),
+    start: ([line, dir, ...rest]) => (line && dir ? startContainerd({ line, dir, cgroup2: rest.includes('--cgroup2') }) : undefined),
     stop: stopContainerdIn,
-    usage: 'daemons.js start 1.6|2 DIR | stop DIR',
+    usage: 'daemons.js start 1.6|2 DIR [--cgroup2] | stop DIR',
   });
 }

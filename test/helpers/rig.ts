@@ -97,6 +97,8 @@ export async function stopAllFromRegistry(): Promise<void> {
     else if (name.startsWith('reg-')) await registry.stopRegistryIn(dir);
   }
   fs.rmSync(root, { recursive: true, force: true });
+  // The namespaces tests made and removed (uniqueName's shape) leave empty cgroups behind.
+  daemons.removeEmptyCgroups((name: string) => UNIQUE_NAME.test(name));
 }
 
 export interface RunResult {
@@ -135,6 +137,7 @@ export function ctrxOn(d: Daemon, args: string[], opts: { namespace?: string; in
 }
 
 /** A name unique to this test run, for namespaces, containers, images. */
+const UNIQUE_NAME = /^[a-z0-9.]+(-[a-z0-9.]+)*-\d+-[a-z0-9]{1,6}$/;
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
