@@ -45,7 +45,7 @@ export const CONTAINER_FLAGS: Record<string, FlagSpec> = {
   tty: bool('Allocate a TTY for the container', { alias: 't' }),
   'with-ns': list('Specify existing Linux namespaces to join at container runtime (format \'<nstype>:<path>\')'),
   'pid-file': str('File path to write the task\'s pid'),
-  gpus: { type: 'number', array: true, describe: 'Add gpus to the container' },
+  gpus: { type: 'string', array: true, describe: 'Add gpus to the container' },
   'allow-new-privs': bool('Turn off OCI spec\'s NoNewPrivileges feature flag'),
   'memory-limit': num('Memory limit (in bytes) for the container', 0),
   'cap-add': list('Add Linux capabilities (Set capabilities with \'CAP_\' prefix)'),
@@ -106,7 +106,7 @@ export interface ContainerFlagArgs {
   tty: boolean;
   'with-ns'?: string[];
   'pid-file'?: string;
-  gpus?: number[];
+  gpus?: string[];
   'allow-new-privs': boolean;
   'memory-limit': number;
   'cap-add'?: string[];

@@ -15,6 +15,7 @@ import { defaultSeccompProfile } from '../oci/seccomp';
 import type { Spec } from '../oci/spec-json';
 import { userNSFromFlags, withUserNamespace } from './userns';
 import { blockIOFromFlags } from './blockio';
+import { parseGpuIndexes, withGPUs } from '../oci/gpus';
 
 const NAMESPACE_TYPES = new Set(['pid', 'network', 'mount', 'ipc', 'uts', 'user', 'cgroup']);
 
@@ -99,7 +100,6 @@ function parseRlimit(text: string): [number, number] {
 /** Flags ctrx takes but cannot act on here: a plain error instead of a silent difference. */
 function rejectUnsupported(f: ContainerFlagArgs): void {
   const unsupported: [boolean, string][] = [
-    [!!f.gpus?.length, '--gpus needs the NVIDIA container toolkit hook, which ctrx does not set up'],
     [!!f['apparmor-default-profile'], apparmorReason()],
   ];
   for (const [bad, why] of unsupported) if (bad) throw new UsageError(why);
@@ -195,6 +195,7 @@ export function specOptsFromFlags(f: ContainerFlagArgs, inp: SpecInputs): { base
   for (const dev of f.device ?? []) opts.push(o.withDevices(dev, '', 'rwm'));
   if (f['rootfs-propagation']) opts.push(o.withRootfsPropagation(f['rootfs-propagation']));
   if (f['rdt-class']) opts.push(o.withRdt(f['rdt-class']));
+  if (f.gpus?.length) opts.push(withGPUs(parseGpuIndexes(f.gpus, inp.flavour.line), inp.flavour));
   const blockIO = blockIOFromFlags(f);
   if (blockIO) opts.push(blockIO);
   if (f.hostname) opts.push(o.withHostname(f.hostname));
