@@ -9,8 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { ctr, ctrxOn, daemon, Daemon, LINES, RunResult } from '../helpers/rig';
-import { setupNamespace, snapshotKeys, teardownNamespace } from './containers-fixtures';
+import { ctr, ctrxOn, Daemon, daemon, LINES, RunResult } from '../helpers/rig';
+import { namespaceForBlock, setupNamespace, snapshotKeys, teardownNamespace } from './containers-fixtures';
 
 jest.setTimeout(300_000);
 
@@ -114,11 +114,7 @@ describe('containerd 2', () => {
   let d: Daemon;
   let ns: string;
   let image: string;
-  beforeAll(async () => {
-    d = await daemon('2');
-    ({ ns, image } = await setupNamespace(d, 'blkio2'));
-  });
-  afterAll(() => teardownNamespace(d, ns));
+  namespaceForBlock('2', 'blkio2', (f) => ({ d, ns, image } = f));
 
   it('finds whole block devices on this machine to test with', () => {
     expect(devA).toBeDefined();

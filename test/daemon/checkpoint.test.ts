@@ -8,8 +8,8 @@
  * with the task left running.
  */
 import * as fs from 'fs';
-import { ctr, ctrxOn, daemon, Daemon, LINES, privateRegistry } from '../helpers/rig';
-import { setupNamespace, snapshotKeys, teardownNamespace, until } from './containers-fixtures';
+import { ctr, ctrxOn, Daemon, LINES, privateRegistry } from '../helpers/rig';
+import { namespaceForBlock, snapshotKeys, until } from './containers-fixtures';
 
 jest.setTimeout(240_000);
 
@@ -21,11 +21,7 @@ describe.each(LINES)('containerd %s', (line) => {
   let d: Daemon;
   let ns: string;
   let image: string;
-  beforeAll(async () => {
-    d = await daemon(line);
-    ({ ns, image } = await setupNamespace(d, 'ctnck'));
-  });
-  afterAll(() => teardownNamespace(d, ns));
+  namespaceForBlock(line, 'ctnck', (f) => ({ d, ns, image } = f));
 
   const run = (args: string[]) => {
     const r = ctr(d, args, { namespace: ns });

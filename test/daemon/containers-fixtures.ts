@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as os from 'os';
 import { createHash } from 'crypto';
 import { spawn, spawnSync } from 'child_process';
-import { ctr, Daemon, RunResult, uniqueName } from '../helpers/rig';
+import { ctr, daemon, Daemon, Line, RunResult, uniqueName } from '../helpers/rig';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildImage } = require('../../scripts/lib/test-images');
@@ -87,6 +87,30 @@ export async function setupNamespace(d: Daemon, prefix: string) {
 }
 
 /** Remove everything a test namespace holds (tasks, containers, images), then the namespace. */
+export interface NamespaceFixture {
+  d: Daemon;
+  ns: string;
+  image: string;
+  rich: string;
+}
+
+/**
+ * For one describe block: before its tests, the line's shared daemon and a
+ * namespace with the test images, handed to `use`; after them, the namespace
+ * and everything in it removed.
+ */
+export function namespaceForBlock(line: Line, prefix: string, use: (f: NamespaceFixture) => void): void {
+  let f: NamespaceFixture | undefined;
+  beforeAll(async () => {
+    const d = await daemon(line);
+    f = { d, ...(await setupNamespace(d, prefix)) };
+    use(f);
+  });
+  afterAll(() => {
+    if (f) teardownNamespace(f.d, f.ns);
+  });
+}
+
 export function teardownNamespace(d: Daemon, ns: string): void {
   for (const id of ctr(d, ['tasks', 'ls', '-q'], { namespace: ns }).stdout.split('\n').filter(Boolean)) {
     ctr(d, ['tasks', 'rm', '-f', id], { namespace: ns });

@@ -12,8 +12,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { ctr, ctrxOn, daemon, Daemon, LINES, RunResult } from '../helpers/rig';
-import { setupNamespace, snapshotKeys, teardownNamespace, until } from './containers-fixtures';
+import { ctr, ctrxOn, Daemon, LINES, RunResult } from '../helpers/rig';
+import { namespaceForBlock, snapshotKeys, until } from './containers-fixtures';
 
 jest.setTimeout(180_000);
 
@@ -30,11 +30,7 @@ describe.each(LINES)('containerd %s', (line) => {
   let d: Daemon;
   let ns: string;
   let image: string;
-  beforeAll(async () => {
-    d = await daemon(line);
-    ({ ns, image } = await setupNamespace(d, 'gpus'));
-  });
-  afterAll(() => teardownNamespace(d, ns));
+  namespaceForBlock(line, 'gpus', (f) => ({ d, ns, image } = f));
 
   // Both clients run with exactly this environment (the rig adds its own otherwise).
   const theirs = (args: string[], PATH: string): RunResult => {

@@ -3,8 +3,8 @@
  * built binary on both daemons, each checked with that line's ctr, and ctr
  * and ctrx handling each other's tasks.
  */
-import { ctr, ctrxOn, daemon, Daemon, LINES } from '../helpers/rig';
-import { ctrxAsync, fifoDirsFor, setupNamespace, teardownNamespace, until } from './containers-fixtures';
+import { ctr, ctrxOn, Daemon, LINES } from '../helpers/rig';
+import { ctrxAsync, fifoDirsFor, namespaceForBlock, until } from './containers-fixtures';
 
 jest.setTimeout(180_000);
 const FIFO_ROOT = '/run/containerd/fifo';
@@ -14,11 +14,7 @@ describe.each(LINES)('containerd %s', (line) => {
   let ns: string;
   let image: string;
   let rich: string;
-  beforeAll(async () => {
-    d = await daemon(line);
-    ({ ns, image, rich } = await setupNamespace(d, 'ctnt'));
-  });
-  afterAll(() => teardownNamespace(d, ns));
+  namespaceForBlock(line, 'ctnt', (f) => ({ d, ns, image, rich } = f));
   // Exec IDs name FIFOs in the shared FIFO directory: unique per run.
   const tag = `-${process.pid}-${line.replace('.', '')}`;
 
