@@ -114,7 +114,7 @@ const command: CommandModule<GlobalArgs, Args> = {
 export default command;
 
 /** Flags the Transfer path cannot honour (ctr 2.x: `"--x" requires "--local" flag`); ctrx then imports locally. */
-const LOCAL_ONLY = ['discard-unpacked-layers'];
+const LOCAL_ONLY = ['discard-unpacked-layers', 'sync-fs'];
 
 /** The Transfer-service import, with ctr 2.x's progress display. */
 async function transferImport(c: Client, input: Readable, argv: Args, platform: Platform | undefined): Promise<void> {

@@ -23,7 +23,7 @@ type Args = GlobalArgs &
   };
 
 /** Flags the Transfer path cannot honour (ctr 2.x: `"--x" requires "--local" flag`). */
-const LOCAL_ONLY = ['max-concurrent-downloads', 'print-chainid', 'skip-verify', 'tlscacert', 'tlscert', 'tlskey'];
+const LOCAL_ONLY = ['max-concurrent-downloads', 'print-chainid', 'skip-verify', 'tlscacert', 'tlscert', 'tlskey', 'sync-fs'];
 
 const command: CommandModule<GlobalArgs, Args> = {
   command: 'pull [ref]',
@@ -39,7 +39,7 @@ const command: CommandModule<GlobalArgs, Args> = {
       .option('skip-metadata', { type: 'boolean', default: false, describe: 'Skips metadata for unused platforms (Image may be unable to be pushed without metadata)' })
       .option('print-chainid', { type: 'boolean', default: false, describe: 'Print the resulting image\'s chain ID' })
       .option('max-concurrent-downloads', { type: 'number', describe: 'Set the max concurrent downloads for each pull (default 3)' })
-      .option('sync-fs', { type: 'boolean', default: false, describe: 'Synchronize the underlying filesystem containing files when unpack images (accepted; the daemon decides)' })
+      .option('sync-fs', { type: 'boolean', default: false, describe: 'Synchronize the underlying filesystem containing files when unpack images, false by default' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print no progress' }),
   handler: async (argv) => {
     const [refArg] = requireArgs(argv.ref, 'please provide an image reference to pull');
@@ -54,6 +54,7 @@ const command: CommandModule<GlobalArgs, Args> = {
         allMetadata: argv['all-metadata'] || (transfer && !argv['skip-metadata']),
         labels: labelArgs(argv.label),
         snapshotter: argv.snapshotter,
+        syncFs: argv['sync-fs'],
         printChainID: argv['print-chainid'],
         maxConcurrentDownloads: argv['max-concurrent-downloads'] ?? 3,
         quiet: argv.quiet || argv.debug,

@@ -94,7 +94,7 @@ export async function newContainer(client: Client, req: NewContainerRequest, fla
   const resolved = await resolveManifest(client, image, platform);
   const snapshotter = await resolveSnapshotter(client, f.snapshotter);
   const chain = topChainID(resolved.config.rootfs?.diff_ids ?? []);
-  if (!(await snapshotExists(client, snapshotter, chain))) await unpackImage(client, image, { snapshotter, platform });
+  if (!(await snapshotExists(client, snapshotter, chain))) await unpackImage(client, image, { snapshotter, platform, syncFs: f['sync-fs'] });
   const cfg = resolved.config.config ?? {};
   const fl = await flavourP;
   if (f.cni) record.extensions = cniExtensions(fl);

@@ -28,6 +28,8 @@ export interface PullCommandOptions {
   metadataOnly?: boolean;
   labels: Record<string, string>;
   snapshotter: string;
+  /** --sync-fs (client path: the transfer service's unpack has no such setting). */
+  syncFs?: boolean;
   printChainID?: boolean;
   maxConcurrentDownloads: number;
   quiet: boolean;
@@ -105,6 +107,7 @@ export async function pullCommand(client: Client, refArg: string, o: PullCommand
         maxConcurrentDownloads: o.maxConcurrentDownloads,
         unpack: o.unpack,
         snapshotter: o.snapshotter,
+        syncFs: o.syncFs,
         printChainID: o.printChainID,
         progress: mode,
       },

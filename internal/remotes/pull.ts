@@ -28,6 +28,8 @@ export interface LocalPullOptions {
   /** Unpack (pull) or only fetch (content fetch). */
   unpack: boolean;
   snapshotter?: string;
+  /** --sync-fs: the differ syncs the filesystem after applying each layer. */
+  syncFs?: boolean;
   printChainID?: boolean;
   progress: ProgressMode;
 }
@@ -79,7 +81,7 @@ export async function localPull(client: Client, ref: Reference, repo: Repository
           if (opts.unpack) {
             for (const p of unpackFor) {
               print(`unpacking ${formatPlatform(p)} ${root.digest}...\n`);
-              const r = await unpackImage(client, root, { snapshotter: opts.snapshotter, platform: p });
+              const r = await unpackImage(client, root, { snapshotter: opts.snapshotter, platform: p, syncFs: opts.syncFs });
               if (opts.printChainID) print(`image chain ID: ${r.chainID}\n`);
             }
             print(`done: ${goDuration(Date.now() - started)}\t\n`);
