@@ -14,6 +14,42 @@ import Long = require('long');
 protobuf.util.Long = Long;
 protobuf.configure();
 
+/**
+ * protobufjs compiles five functions per message type on its first use
+ * (encode, decode, verify, fromObject, toObject), each through `new Function`,
+ * which V8's code cache cannot keep. ctrx never verifies, encodes only
+ * requests and decodes only responses, so each function is compiled when it
+ * is first called instead: a `run` compiles well under half as much. Types
+ * protobufjs wraps (google.protobuf.Any and friends) keep the stock set-up.
+ */
+function compileCodecsOnDemand(): void {
+  const P = protobuf.Type.prototype as unknown as Record<string, unknown>;
+  const stockSetup = P.setup as (this: protobuf.Type) => protobuf.Type;
+  const wrapped = protobuf.wrappers as Record<string, unknown>;
+  const fieldTypes = (t: protobuf.Type) => {
+    // Feature defaults (field presence) are resolved before any codec is made, as protobufjs's own set-up does.
+    const root = t.root as unknown as { _needsRecursiveFeatureResolution?: boolean; _edition?: string; _resolveFeaturesRecursive(e: string): void };
+    const edition = root?._edition || (t as unknown as { _edition?: string })._edition;
+    if (root?._needsRecursiveFeatureResolution && edition) root._resolveFeaturesRecursive(edition);
+    return t.fieldsArray.map((f) => f.resolve().resolvedType);
+  };
+  const make: Record<string, (t: protobuf.Type) => unknown> = {
+    encode: (t) => protobuf.encoder(t)({ Writer: protobuf.Writer, types: fieldTypes(t), util: protobuf.util }),
+    decode: (t) => protobuf.decoder(t)({ Reader: protobuf.Reader, types: fieldTypes(t), util: protobuf.util, C: t.ctor }),
+    fromObject: (t) => protobuf.converter.fromObject(t)({ types: fieldTypes(t), util: protobuf.util, C: t.ctor }),
+    toObject: (t) => protobuf.converter.toObject(t)({ types: fieldTypes(t), util: protobuf.util }),
+  };
+  for (const [name, build] of Object.entries(make)) {
+    P[name] = function onFirstCall(this: protobuf.Type, ...args: unknown[]) {
+      const self = this as unknown as Record<string, (...a: unknown[]) => unknown>;
+      if (wrapped[this.fullName]) stockSetup.call(this);
+      else self[name] = build(this) as (...a: unknown[]) => unknown;
+      return self[name].apply(this, args);
+    };
+  }
+}
+compileCodecsOnDemand();
+
 let descriptorDir: string | undefined;
 
 function findDescriptorDir(): string {
