@@ -7,6 +7,7 @@ import yargs from 'yargs/yargs';
 import type { Argv } from 'yargs';
 import { normalizeArgs, withGlobalFlags } from './context';
 import { haltAtFirstPositional } from '../internal/container-flags';
+import { helpWordsToFlag } from './help-words';
 import { UsageError } from '../internal/errdefs';
 import { VERSION } from './build-info';
 import type { CommandModule } from 'yargs';
@@ -19,6 +20,8 @@ export interface CommandEntry {
   hidden?: boolean;
   /** The command module itself, loaded only when the command (or its help) is used. */
   load: () => CommandModule;
+  /** A group of verbs (where ctr also has a `help` subcommand). */
+  group?: boolean;
 }
 
 // ctr's top-level order (app/main.go), then what ctrx adds. Each module is
@@ -27,25 +30,25 @@ export interface CommandEntry {
 // (test/unit/app.test.ts checks this table against the modules).
 /* eslint-disable @typescript-eslint/no-require-imports */
 export const COMMANDS: CommandEntry[] = [
-  { command: 'plugins', aliases: ['plugin'], describe: 'Provides information about containerd plugins', load: () => require('./plugins').default },
+  { command: 'plugins', aliases: ['plugin'], describe: 'Provides information about containerd plugins', load: () => require('./plugins').default, group: true },
   { command: 'version', describe: 'Print the client and server versions', load: () => require('./version').default },
-  { command: 'containers', aliases: ['c', 'container'], describe: 'Manage containers', load: () => require('./containers').default },
-  { command: 'content', describe: 'Manage content', load: () => require('./content').default },
+  { command: 'containers', aliases: ['c', 'container'], describe: 'Manage containers', load: () => require('./containers').default, group: true },
+  { command: 'content', describe: 'Manage content', load: () => require('./content').default, group: true },
   { command: 'events [filters..]', aliases: ['event'], describe: 'Display containerd events', load: () => require('./events').default },
-  { command: 'images', aliases: ['image', 'i'], describe: 'Manage images', load: () => require('./images').default },
-  { command: 'leases', describe: 'Manage leases', load: () => require('./leases').default },
-  { command: 'namespaces', aliases: ['namespace', 'ns'], describe: 'Manage namespaces', load: () => require('./namespaces').default },
-  { command: 'pprof', describe: 'Provide golang pprof outputs for containerd', load: () => require('./pprof').default },
+  { command: 'images', aliases: ['image', 'i'], describe: 'Manage images', load: () => require('./images').default, group: true },
+  { command: 'leases', describe: 'Manage leases', load: () => require('./leases').default, group: true },
+  { command: 'namespaces', aliases: ['namespace', 'ns'], describe: 'Manage namespaces', load: () => require('./namespaces').default, group: true },
+  { command: 'pprof', describe: 'Provide golang pprof outputs for containerd', load: () => require('./pprof').default, group: true },
   { command: 'run [args..]', describe: 'Run a container', load: () => require('./run').default },
-  { command: 'snapshots', aliases: ['snapshot'], describe: 'Manage snapshots', load: () => require('./snapshots').default },
-  { command: 'tasks', aliases: ['t', 'task'], describe: 'Manage tasks', load: () => require('./tasks').default },
+  { command: 'snapshots', aliases: ['snapshot'], describe: 'Manage snapshots', load: () => require('./snapshots').default, group: true },
+  { command: 'tasks', aliases: ['t', 'task'], describe: 'Manage tasks', load: () => require('./tasks').default, group: true },
   { command: 'install [ref]', describe: 'Install a new package', load: () => require('./install').default },
-  { command: 'oci', describe: 'OCI tools', load: () => require('./oci').default },
-  { command: 'sandboxes', aliases: ['sandbox', 'sb', 's'], describe: 'Manage sandboxes', load: () => require('./sandboxes').default },
+  { command: 'oci', describe: 'OCI tools', load: () => require('./oci').default, group: true },
+  { command: 'sandboxes', aliases: ['sandbox', 'sb', 's'], describe: 'Manage sandboxes', load: () => require('./sandboxes').default, group: true },
   { command: 'info', describe: 'Print the server info', load: () => require('./info').default },
-  { command: 'deprecations', describe: 'Deprecation warnings of the daemon', load: () => require('./deprecations').default },
-  { command: 'shim', describe: 'Interact with a shim directly', load: () => require('./shim').default },
-  { command: 'api', describe: "See and call containerd's gRPC API directly", load: () => require('./api').default },
+  { command: 'deprecations', describe: 'Deprecation warnings of the daemon', load: () => require('./deprecations').default, group: true },
+  { command: 'shim', describe: 'Interact with a shim directly', load: () => require('./shim').default, group: true },
+  { command: 'api', describe: "See and call containerd's gRPC API directly", load: () => require('./api').default, group: true },
   {
     command: 'shell',
     describe: 'Run many commands over one connection: interactive with history and completion, or command lines from stdin',
@@ -55,6 +58,9 @@ export const COMMANDS: CommandEntry[] = [
   { command: '__complete', describe: '', hidden: true, load: () => require('./completion').completeCommand },
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Every name and alias of the command groups. */
+const GROUP_WORDS: ReadonlySet<string> = new Set(COMMANDS.filter((e) => e.group).flatMap((e) => [e.command.split(' ')[0], ...(e.aliases ?? [])]));
 
 /** A yargs module that defers to the real one for its flags and its work. */
 function lazyCommand(entry: CommandEntry): CommandModule {
@@ -73,7 +79,7 @@ function lazyCommand(entry: CommandEntry): CommandModule {
 
 /** Build the parser for one invocation. */
 export function buildApp(args: string[]): Argv {
-  const app = yargs(normalizeArgs(haltAtFirstPositional(args)))
+  const app = yargs(normalizeArgs(haltAtFirstPositional(helpWordsToFlag(args, GROUP_WORDS))))
     .scriptName('ctrx')
     .usage('ctrx [global options] command [command options] [arguments...]\n\nA debugging client for containerd: ctr\'s commands over containerd\'s gRPC API.')
     .parserConfiguration({
