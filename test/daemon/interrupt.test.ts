@@ -46,8 +46,12 @@ async function run(d: Daemon, ns: string, args: string[], input?: Buffer): Promi
   return p.done;
 }
 
+// An ingest past its first megabyte (ctr prints go-units sizes: "0B", "512kB", "1.05MB"): only the big
+// layer gets there, so an interrupt then lands mid-layer, not between the small blobs before it.
+const PAST_FIRST_MB = /\t[\d.]+(MB|GB)\t/;
+
 /** Wait until `ctr content active` lists an ingest (bytes are moving), polling. */
-async function waitActive(d: Daemon, ns: string, match: RegExp = /./): Promise<string> {
+async function waitActive(d: Daemon, ns: string, match: RegExp = PAST_FIRST_MB): Promise<string> {
   for (let i = 0; i < 400; i++) {
     const rows = lines(ctr(d, ['content', 'active'], { namespace: ns }).stdout).slice(1);
     const row = rows.find((r) => match.test(r) && !/\t0B\t/.test(r));
