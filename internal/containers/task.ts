@@ -154,12 +154,13 @@ export interface ProcRef {
 }
 
 /** Tasks.Wait, started now (before Start) and resolved with the exit code (255 if the wait failed). */
-export function waitFor(p: ProcRef): Promise<number> {
+export function waitFor(p: ProcRef, stoppedWaiting: () => boolean = () => false): Promise<number> {
   return p.client
     .unary(TASKS, 'Wait', { container_id: p.containerId, exec_id: p.execId }, { noDeadline: true })
     .then((r) => r.exit_status)
     .catch((err) => {
-      process.stderr.write(`ctrx: wait for ${p.execId || p.containerId}: ${(err as Error).message}\n`);
+      // A wait the caller called off (a detach) is no failure.
+      if (!stoppedWaiting()) process.stderr.write(`ctrx: wait for ${p.execId || p.containerId}: ${(err as Error).message}\n`);
       return 255;
     });
 }
@@ -192,7 +193,7 @@ export function forwardSignalsEarly(p: ProcRef, con: Console | undefined): Early
  * or signals, feed stdin (CloseIO at its end), wait for the exit, drain the
  * output; returns the exit code.
  */
-export async function stayAttached(p: ProcRef, io: ProcessIO | undefined, con: Console | undefined, exit: Promise<number>, closeStdin = true, early?: EarlyForwarder): Promise<number> {
+export async function stayAttached<T = number>(p: ProcRef, io: ProcessIO | undefined, con: Console | undefined, exit: Promise<T>, closeStdin = true, early?: EarlyForwarder): Promise<T> {
   let stopForwarding = () => undefined as void;
   if (early) {
     early.open();
