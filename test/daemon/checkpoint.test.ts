@@ -42,6 +42,25 @@ describe.each(LINES)('containerd %s', (line) => {
     }
   };
   const info = (id: string) => run(['c', 'info', id]).replace(/.*"(CreatedAt|UpdatedAt)".*\n/g, '').split(`"${id}"`).join('"ID"');
+  /**
+   * A live restore, by ctrx or ctr. criu's restore fails now and then on this
+   * machine (about once in five full test runs) for a reason its log cannot
+   * tell, as containerd removes the log with the failed task: one retry, after
+   * checking that ctrx's failure was one line and left no container behind.
+   */
+  const liveRestore = (tool: 'ctrx' | 'ctr', args: string[], id: string) => {
+    const attempt = () => (tool === 'ctrx' ? ctrxOn(d, ['c', 'restore', '--live', ...args], { namespace: ns }) : ctr(d, ['c', 'restore', '--live', ...args], { namespace: ns }));
+    const first = attempt();
+    if (first.code === 0 || !/criu/.test(first.stderr)) return first;
+    if (tool === 'ctrx') {
+      expect(first.stderr).toMatch(new RegExp(`^ctrx: restore task "${id}": criu restore failed.*\\n$`));
+      expect(run(['c', 'ls', '-q']).split('\n')).not.toContain(id);
+    } else {
+      remove(id);
+    }
+    process.stderr.write(`checkpoint test: criu could not restore ${id} on the first attempt (${first.stderr.trim()}); retrying once\n`);
+    return attempt();
+  };
 
   it('writes ctr\'s index (parts, order, annotations, bytes) plus the container config, and resumes the task', () => {
     run(['run', '-d', image, 'k1', 'sh', '-c', 'echo x > /f; sleep 600']);
@@ -175,10 +194,10 @@ describe.each(LINES)('containerd %s', (line) => {
     remove(...ids);
     // Without --rw the rootfs is the image's (no /cnt): only restored memory counts on from `before`.
     const restored: Array<[string, string]> = [['r4x', 'k4b'], ['r4c', 'k4b'], ['r4t', 'k4a'], ['r4r', 'k4e']];
-    expect(ctrxOn(d, ['c', 'restore', '--live', 'r4x', 'ck/k4:1'], { namespace: ns })).toMatchObject({ ...ok, stdout: '' });
-    run(['c', 'restore', '--live', 'r4c', 'ck/k4:1']);
-    expect(ctrxOn(d, ['c', 'restore', '--live', 'r4t', 'ck/k4-ctr:1'], { namespace: ns })).toMatchObject({ ...ok, stdout: '' });
-    expect(ctrxOn(d, ['c', 'restore', '--live', '--rw', 'r4r', 'ck/k4-rw:1'], { namespace: ns })).toMatchObject({ ...ok, stdout: '' });
+    expect(liveRestore('ctrx', ['r4x', 'ck/k4:1'], 'r4x')).toMatchObject({ ...ok, stdout: '' });
+    expect(liveRestore('ctr', ['r4c', 'ck/k4:1'], 'r4c').code).toBe(0);
+    expect(liveRestore('ctrx', ['r4t', 'ck/k4-ctr:1'], 'r4t')).toMatchObject({ ...ok, stdout: '' });
+    expect(liveRestore('ctrx', ['--rw', 'r4r', 'ck/k4-rw:1'], 'r4r')).toMatchObject({ ...ok, stdout: '' });
     for (const [id, from] of restored) {
       expect(status(id)).toBe('RUNNING');
       const first = counter(id);
@@ -223,13 +242,13 @@ describe.each(LINES)('containerd %s', (line) => {
     remove('k6');
     run(['images', 'rm', ref]);
     // ctrx fetches it (plain HTTP for a registry on localhost, as ctr's default resolver does), quietly.
-    expect(ctrxOn(d, ['c', 'restore', '--live', 'k6x', ref], { namespace: ns })).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(liveRestore('ctrx', ['k6x', ref], 'k6x')).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(run(['images', 'ls', '-q']).split('\n')).toContain(ref);
     expect(counter('k6x')).toBeGreaterThanOrEqual(before);
     remove('k6x');
     // What ctrx fetched is what ctr fetches: ctr restores from the same registry.
     run(['images', 'rm', ref]);
-    run(['c', 'restore', '--live', 'k6c', ref]);
+    expect(liveRestore('ctr', ['k6c', ref], 'k6c').code).toBe(0);
     expect(counter('k6c')).toBeGreaterThanOrEqual(before);
     remove('k6c');
     expect(run(['leases', 'ls', '-q'])).toBe('');

@@ -38,10 +38,17 @@ describe('criuReason', () => {
     expect(criuReason(runtimeError(log, 'RESTORE'), 'restore')).toBe(`criu restore failed: Can't attach to 7: No such process (criu log: ${log})`);
   });
 
-  it('gives nothing when the message is not criu\'s, the log is gone, or holds no error', () => {
+  it('reads the restore form of the message (log file on its own line)', () => {
+    const log = logWith('restore.log', ['(00.020000) Error (criu/cr-restore.c:99): Can\'t fork for 7: File exists']);
+    const msg = `OCI runtime restore failed: criu failed: type NOTIFY errno 0\nlog file: ${log}`;
+    expect(criuReason(msg, 'restore')).toBe(`criu restore failed: Can't fork for 7: File exists (criu log: ${log})`);
+  });
+
+  it('says one line when the log is gone or holds no error, and nothing for other errors', () => {
     expect(criuReason('container "x": not found', 'dump')).toBeUndefined();
-    expect(criuReason(runtimeError(path.join(dir, 'missing.log')), 'dump')).toBeUndefined();
+    const gone = path.join(dir, 'missing.log');
+    expect(criuReason(`OCI runtime restore failed: criu failed: type NOTIFY errno 0\nlog file: ${gone}`, 'restore')).toBe(`criu restore failed (criu's log ${gone} went with the task)`);
     const quiet = logWith('quiet.log', ['(00.000136) Version: 4.2.1 (gitid 0)', "(00.05) Error (criu/util.c:1534): rlimit: Can't setup RLIMIT_NOFILE for self: Operation not permitted"]);
-    expect(criuReason(runtimeError(quiet), 'dump')).toBeUndefined();
+    expect(criuReason(runtimeError(quiet), 'dump')).toBe(`criu dump failed (criu log: ${quiet})`);
   });
 });
