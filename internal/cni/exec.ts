@@ -3,10 +3,9 @@
  * plugin directories, the operation and attachment in CNI_* variables, the
  * network config on stdin, the result (or a JSON error) on stdout.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { spawn } from 'child_process';
 import { pluginError } from './result';
+import { firstFileIn } from '../util/find-file';
 
 /** The CNI operations ctrx performs. */
 export type CniCommand = 'ADD' | 'DEL';
@@ -28,14 +27,8 @@ export function findPlugin(type: string, dirs: string[]): string {
   if (!dirs.length) throw new Error('no plugin directories given');
   // A type is a file name; a path in it would run something outside the plugin directories.
   if (type.includes('/')) throw new Error(`invalid plugin name: ${type}`);
-  for (const dir of dirs) {
-    const file = path.join(dir, type);
-    try {
-      if (fs.statSync(file).isFile()) return file;
-    } catch {
-      // Not in this directory.
-    }
-  }
+  const file = firstFileIn(dirs, type);
+  if (file) return file;
   throw new Error(`failed to find plugin ${JSON.stringify(type)} in path [${dirs.join(' ')}]`);
 }
 

@@ -6,8 +6,7 @@
  * Go's exec.LookPath does, and the hook carries the client's environment.
  * ctr 1.6 puts it under prestart; 1.7 and 2.x under createRuntime.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import { firstFileIn } from '../util/find-file';
 import type { SpecFlavour } from './spec';
 import type { SpecOpt } from './options';
 
@@ -16,16 +15,9 @@ const ALL_CAPABILITIES = ['compute', 'compat32', 'graphics', 'utility', 'video',
 
 /** exec.LookPath: the first executable regular file of that name in PATH (an empty entry is "."). */
 export function lookPath(name: string, pathList = process.env.PATH ?? ''): string {
-  for (const dir of pathList.split(':')) {
-    const candidate = path.join(dir || '.', name);
-    try {
-      const st = fs.statSync(candidate);
-      if (st.isFile() && (st.mode & 0o111) !== 0) return candidate;
-    } catch {
-      // not there: next directory
-    }
-  }
-  throw new Error(`exec: ${JSON.stringify(name)}: executable file not found in $PATH`);
+  const found = firstFileIn(pathList.split(':'), name, true);
+  if (!found) throw new Error(`exec: ${JSON.stringify(name)}: executable file not found in $PATH`);
+  return found;
 }
 
 /** --gpus values as ctr's int flag takes them, one index per flag. */

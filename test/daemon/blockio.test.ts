@@ -238,11 +238,7 @@ describe('a container in a blockio class runs under runc as ctr 2.1 runs it', ()
     let d: Daemon;
     let ns: string;
     let image: string;
-    beforeAll(async () => {
-      d = await daemon(line);
-      ({ ns, image } = await setupNamespace(d, `blkio-run-${line.replace('.', '')}`));
-    });
-    afterAll(() => teardownNamespace(d, ns));
+    namespaceForBlock(line, `blkio-run-${line.replace('.', '')}`, (f) => ({ d, ns, image } = f));
 
     it('has the blockIO ctr 2.1 builds, for every case', () => {
       expect(reference.size).toBe(CASES.length);

@@ -10,8 +10,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { ctr, ctrxOn, daemon, Daemon, LINES } from '../helpers/rig';
-import { fifoDirsFor, setupNamespace, snapshotKeys, teardownNamespace } from './containers-fixtures';
+import { ctr, ctrxOn, Daemon, LINES } from '../helpers/rig';
+import { fifoDirsFor, namespaceForBlock, snapshotKeys } from './containers-fixtures';
 
 jest.setTimeout(180_000);
 
@@ -91,12 +91,8 @@ describe.each(LINES)('containerd %s', (line) => {
   let d: Daemon;
   let ns: string;
   let image: string;
-  beforeAll(async () => {
-    d = await daemon(line);
-    ({ ns, image } = await setupNamespace(d, 'cni'));
-  });
+  namespaceForBlock(line, 'cni', (f) => ({ d, ns, image } = f));
   afterAll(() => {
-    teardownNamespace(d, ns);
     // libcni's cached results of this namespace's attachments that were never removed (1.6 -d runs keep theirs, as with ctr).
     const results = path.join(path.dirname(ALLOC_ROOT), 'results');
     for (const f of fs.existsSync(results) ? fs.readdirSync(results) : []) {
